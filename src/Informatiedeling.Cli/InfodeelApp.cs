@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Informatiedeling.Cli.Database;
+using Informatiedeling.Cli.Policy;
+
+namespace Informatiedeling.Cli;
+
+/// <summary>The command tree. Input and output are passed in so that tests run it in-process.</summary>
+public static class InfodeelApp
+{
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("infodeel: operate the Informatiedeling hub (sharing rules, database).")
+        {
+            PolicyCommands.Create(input, output, error),
+            DatabaseCommands.Create(output, error),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var problem in parse.Errors)
+            {
+                await error.WriteLineAsync($"infodeel: {problem.Message}");
+            }
+
+            await error.WriteLineAsync("Run 'infodeel --help' for the commands.");
+            return 2;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+}

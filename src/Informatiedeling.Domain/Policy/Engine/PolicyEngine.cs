@@ -1,0 +1,341 @@
+using System.Collections.Frozen;
+
+namespace Informatiedeling.Policy.Engine;
+
+/// <summary>
+/// Decides, deny by default, what a request may receive under the policy set it was compiled from. Compiles the
+/// rules once into tables indexed by partner, purpose, role and category; a decision is a handful of bit tests
+/// and allocates nothing. No I/O: the same set and request always give the same decision.
+/// </summary>
+public sealed class PolicyEngine
+{
+    private readonly Vocabulary _v;
+    private readonly ulong _invitationRequired;
+    private readonly Explanation _unknown;
+    private readonly Explanation _noRole;
+    private readonly Explanation _invitationEnded;
+    private readonly CompiledPurpose[] _purposes;
+    private readonly CompiledStatusFence?[] _statusFences;
+    private readonly CompiledCategoryFence?[] _categoryFences;
+    private readonly CompiledRoleView[] _roleViews;
+
+    private PolicyEngine(PolicySet set)
+    {
+        Set = set;
+        _v = set.Vocabulary;
+        _invitationRequired = _v.InvitationRequired;
+        var defaults = _v.Defaults;
+        _unknown = new Explanation("onbekend", defaults.Unknown, DecisionReason.UnknownIdentifier,
+            "the convenant does not know it, so nothing is released (deny by default)");
+        _noRole = new Explanation("geen-rol", defaults.NoRole, DecisionReason.NoRole,
+            "the partner holds no role on this case: nothing is released and the case's existence is not confirmed");
+        _invitationEnded = new Explanation("uitnodiging", defaults.Invitation, DecisionReason.InvitationEnded,
+            "a shell partner holds a role only while invited by process direction, and this invitation is absent or has ended");
+
+        var rules = set.Rules;
+        _purposes = new CompiledPurpose[_v.Purposes.Count];
+        foreach (var rule in rules.Purposes)
+        {
+            var fence = rules.PurposeFences.FirstOrDefault(f => f.Purpose == rule.Purpose);
+            _purposes[rule.Purpose] = new CompiledPurpose(rule, fence, _v);
+        }
+
+        _statusFences = new CompiledStatusFence?[2];
+        foreach (var fence in rules.StatusFences)
+        {
+            _statusFences[(int)fence.Status] = new CompiledStatusFence(fence, _v);
+        }
+
+        _categoryFences = new CompiledCategoryFence?[_v.Categories.Count];
+        foreach (var fence in rules.CategoryFences)
+        {
+            _categoryFences[fence.Category] = new CompiledCategoryFence(fence, _v);
+        }
+
+        _roleViews = new CompiledRoleView[Roles.Count];
+        foreach (var view in rules.RoleViews)
+        {
+            _roleViews[(int)view.Role] = new CompiledRoleView(view, _v);
+        }
+
+        AllCategories = _v.Categories.All;
+    }
+
+    /// <summary>The policy set this engine decides by.</summary>
+    public PolicySet Set { get; }
+
+    public Vocabulary Vocabulary => _v;
+
+    public ulong AllCategories { get; }
+
+    public static PolicyEngine Compile(PolicySet set) => new(set);
+
+    public Decision Decide(in DecisionRequest request)
+    {
+        if (!_v.Partners.TryGetIndex(request.Partner.Value ?? "", out var partner))
+        {
+            return Unknown(IdentifierKind.Partner, request.Partner.Value ?? "", request);
+        }
+
+        if (!_v.Purposes.TryGetIndex(request.Purpose.Value ?? "", out var purpose))
+        {
+            return Unknown(IdentifierKind.Purpose, request.Purpose.Value ?? "", request);
+        }
+
+        var step = -1;
+        if (request.Step is { } stepId)
+        {
+            if (!_v.Steps.TryGetIndex(stepId.Value ?? "", out step))
+            {
+                return Unknown(IdentifierKind.Step, stepId.Value ?? "", request);
+            }
+        }
+        else if (request.Status == CaseStatus.Open)
+        {
+            return Unknown(IdentifierKind.Step, "", request);
+        }
+
+        ulong requested;
+        if (request.Categories.IsDefault)
+        {
+            requested = AllCategories;
+        }
+        else
+        {
+            requested = 0;
+            foreach (var category in request.Categories)
+            {
+                if (!_v.Categories.TryGetIndex(category.Value ?? "", out var index))
+                {
+                    return Unknown(IdentifierKind.Category, category.Value ?? "", request);
+                }
+
+                requested |= 1UL << index;
+            }
+        }
+
+        return Decide(partner, request.Role, step, request.Status, purpose, requested, request.At, request.InvitedUntil, request.HasJustification);
+    }
+
+    /// <summary>A denial of everything for an identifier the boundary could not even parse (a malformed role, say).</summary>
+    public Decision Unknown(IdentifierKind kind, string value, ulong requested = 0)
+    {
+        var buffer = default(ExplanationBuffer);
+        return new Decision(requested, 0, _unknown, ReleaseScope.Case, false, Obligations.None, false, buffer, kind, value);
+    }
+
+    private Decision Unknown(IdentifierKind kind, string value, in DecisionRequest request)
+    {
+        ulong requested = 0;
+        if (request.Categories.IsDefault)
+        {
+            requested = AllCategories;
+        }
+        else
+        {
+            foreach (var category in request.Categories)
+            {
+                if (_v.Categories.TryGetIndex(category.Value ?? "", out var index))
+                {
+                    requested |= 1UL << index;
+                }
+            }
+        }
+
+        return Unknown(kind, value, requested);
+    }
+
+    private Decision Decide(
+        int partner, Role? role, int step, CaseStatus status, int purpose, ulong requested,
+        DateTimeOffset at, DateTimeOffset? invitedUntil, bool hasJustification)
+    {
+        var partnerBit = 1UL << partner;
+        var invitationEnded = false;
+        if (role is not null && (_invitationRequired & partnerBit) != 0 && (invitedUntil is null || at > invitedUntil.Value))
+        {
+            role = null;
+            invitationEnded = true;
+        }
+
+        var compiled = _purposes[purpose];
+        var rule = compiled.Rule;
+        if (role is null && rule.Scope == ReleaseScope.Case)
+        {
+            return DenyAll(requested, invitationEnded ? _invitationEnded : _noRole, rule.Scope, caseHidden: true);
+        }
+
+        if (_statusFences[(int)status] is { } statusFence && (statusFence.Fence.Purposes & (1UL << purpose)) == 0)
+        {
+            return DenyAll(requested, statusFence.Denied, rule.Scope);
+        }
+
+        if ((rule.Partners & partnerBit) == 0)
+        {
+            return DenyAll(requested, compiled.NotForPartner, rule.Scope);
+        }
+
+        if (rule.Status is { } onlyStatus && onlyStatus != status)
+        {
+            return DenyAll(requested, compiled.NotForStatus, rule.Scope);
+        }
+
+        if (rule.Scope == ReleaseScope.Case && status == CaseStatus.Open && (rule.Steps & (1UL << step)) == 0)
+        {
+            return DenyAll(requested, compiled.NotInStep, rule.Scope);
+        }
+
+        if (rule.Roles != PurposeRule.AnyRole && (role is null || (rule.Roles & role.Value.Bit()) == 0))
+        {
+            return DenyAll(requested, compiled.NotForRole, rule.Scope);
+        }
+
+        var fence = compiled.Fence;
+        if (fence is not null && fence.JustificationRequired && !hasJustification)
+        {
+            return DenyAll(requested, compiled.JustificationMissing, rule.Scope);
+        }
+
+        if (rule.Scope != ReleaseScope.Case)
+        {
+            // Evaluation and monitoring never release a data category of one case; what they release is the
+            // anonymous evaluation record or aggregated figures, which the caller builds.
+            var buffer = default(ExplanationBuffer);
+            for (var c = 0; c < _v.Categories.Count; c++)
+            {
+                buffer[c] = compiled.ScopeOnly;
+            }
+
+            return new Decision(requested, 0, compiled.Granted, rule.Scope, true, Obligations.None, false, buffer);
+        }
+
+        var view = _roleViews[(int)role!.Value];
+        var roleBit = role.Value.Bit();
+        var permitted = 0UL;
+        var explanations = default(ExplanationBuffer);
+        for (var remaining = requested; remaining != 0; remaining &= remaining - 1)
+        {
+            var c = System.Numerics.BitOperations.TrailingZeroCount(remaining);
+            var bit = 1UL << c;
+            Explanation explanation;
+            if (_categoryFences[c] is { } categoryFence)
+            {
+                var f = categoryFence.Fence;
+                var open = (f.Partners & partnerBit) != 0 && (f.Roles & roleBit) != 0 && (f.Purposes & (1UL << purpose)) != 0;
+                explanation = open ? categoryFence.Opened : categoryFence.Closed;
+            }
+            else if (fence is not null && (fence.Categories & bit) == 0)
+            {
+                explanation = compiled.NotReleased;
+            }
+            else
+            {
+                explanation = (view.View.Categories & bit) != 0 ? view.Granted : view.Outside;
+            }
+
+            explanations[c] = explanation;
+            if (explanation.Permits)
+            {
+                permitted |= bit;
+            }
+        }
+
+        var obligations = permitted != 0 && fence is not null ? fence.Obligations : Obligations.None;
+        return new Decision(requested, permitted, compiled.Granted, rule.Scope, false, obligations, false, explanations);
+    }
+
+    private Decision DenyAll(ulong requested, Explanation why, ReleaseScope scope, bool caseHidden = false)
+    {
+        var buffer = default(ExplanationBuffer);
+        return new Decision(requested, 0, why, scope, false, Obligations.None, caseHidden, buffer);
+    }
+
+    private sealed class CompiledPurpose
+    {
+        public CompiledPurpose(PurposeRule rule, PurposeFence? fence, Vocabulary v)
+        {
+            Rule = rule;
+            Fence = fence;
+            var name = v.Purposes.Names[rule.Purpose];
+            var id = rule.Rule.Id;
+            var article = rule.Rule.Article;
+            Granted = new Explanation(id, article, DecisionReason.Granted, $"purpose '{name}' is allowed to this partner here");
+            NotForPartner = new Explanation(id, article, DecisionReason.PurposeNotForPartner,
+                $"purpose '{name}' is not allowed to this partner; it is for {v.Partners.Describe(rule.Partners)}");
+            NotInStep = new Explanation(id, article, DecisionReason.PurposeNotInStep,
+                $"purpose '{name}' is not allowed in this step; only in {v.Steps.Describe(rule.Steps)}");
+            NotForStatus = new Explanation(id, article, DecisionReason.PurposeNotForCaseStatus,
+                $"purpose '{name}' applies to {(rule.Status == CaseStatus.Closed ? "closed" : "open")} cases only");
+            NotForRole = new Explanation(id, article, DecisionReason.PurposeNotForRole,
+                $"purpose '{name}' is allowed only to a partner holding {Roles.Describe(rule.Roles)} in the current step");
+            ScopeOnly = rule.Scope == ReleaseScope.Aggregate
+                ? new Explanation(id, article, DecisionReason.AggregateOnly,
+                    $"purpose '{name}' gives aggregated figures only, never data of one case")
+                : new Explanation(fence?.Rule.Id ?? id, fence?.Rule.Article ?? article, DecisionReason.EvaluationRecordOnly,
+                    $"purpose '{name}' releases no data category, only the anonymous evaluation record");
+            if (fence is not null)
+            {
+                NotReleased = new Explanation(fence.Rule.Id, fence.Rule.Article, DecisionReason.NotReleasedForPurpose,
+                    $"purpose '{name}' releases only {v.Categories.Describe(fence.Categories)}");
+                JustificationMissing = new Explanation(fence.Rule.Id, fence.Rule.Article, DecisionReason.JustificationMissing,
+                    $"purpose '{name}' requires a written justification");
+            }
+            else
+            {
+                NotReleased = JustificationMissing = Granted;
+            }
+        }
+
+        public PurposeRule Rule { get; }
+
+        public PurposeFence? Fence { get; }
+
+        public Explanation Granted { get; }
+
+        public Explanation NotForPartner { get; }
+
+        public Explanation NotInStep { get; }
+
+        public Explanation NotForStatus { get; }
+
+        public Explanation NotForRole { get; }
+
+        public Explanation ScopeOnly { get; }
+
+        public Explanation NotReleased { get; }
+
+        public Explanation JustificationMissing { get; }
+    }
+
+    private sealed class CompiledStatusFence(StatusFence fence, Vocabulary v)
+    {
+        public StatusFence Fence { get; } = fence;
+
+        public Explanation Denied { get; } = new(fence.Rule.Id, fence.Rule.Article, DecisionReason.CaseStatusFenced,
+            $"a {(fence.Status == CaseStatus.Closed ? "closed" : "open")} case releases nothing except under {v.Purposes.Describe(fence.Purposes)}");
+    }
+
+    private sealed class CompiledCategoryFence(CategoryFence fence, Vocabulary v)
+    {
+        public CategoryFence Fence { get; } = fence;
+
+        public Explanation Opened { get; } = new(fence.Rule.Id, fence.Rule.Article, DecisionReason.Granted,
+            $"'{v.Categories.Names[fence.Category]}' is released to this partner in this role under this purpose");
+
+        public Explanation Closed { get; } = new(fence.Rule.Id, fence.Rule.Article, DecisionReason.Fenced,
+            $"'{v.Categories.Names[fence.Category]}' is fenced: only for {v.Partners.Describe(fence.Partners)} " +
+            $"holding {Roles.Describe(fence.Roles)} under {v.Purposes.Describe(fence.Purposes)}");
+    }
+
+    private sealed class CompiledRoleView(RoleView view, Vocabulary v)
+    {
+        public RoleView View { get; } = view;
+
+        public Explanation Granted { get; } = new(view.Rule.Id, view.Rule.Article, DecisionReason.Granted,
+            $"role {view.Role.Name()} sees {v.Categories.Describe(view.Categories)}");
+
+        public Explanation Outside { get; } = new(view.Rule.Id, view.Rule.Article, DecisionReason.OutsideRoleView,
+            view.Categories == 0
+                ? $"role {view.Role.Name()} sees no data category, only case metadata"
+                : $"role {view.Role.Name()} sees only {v.Categories.Describe(view.Categories)}");
+    }
+}

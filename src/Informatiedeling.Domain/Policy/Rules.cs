@@ -1,0 +1,75 @@
+using System.Collections.Immutable;
+using Informatiedeling.Policy.Yaml;
+
+namespace Informatiedeling.Policy;
+
+/// <summary>Which rule decided, the convenant article behind it, and where the rule is written.</summary>
+public sealed record RuleRef(string Id, string Article, SourcePosition Position);
+
+/// <summary>Who may act under a purpose, in which steps and case status (art. 3).</summary>
+public sealed record PurposeRule(
+    RuleRef Rule,
+    int Purpose,
+    ulong Partners,
+    ulong Steps,
+    CaseStatus? Status,
+    byte Roles,
+    ReleaseScope Scope)
+{
+    /// <summary>No restriction on the role beyond holding one (for purposes on one case).</summary>
+    public const byte AnyRole = 0b1_1111;
+}
+
+/// <summary>The data categories a RASCI role may see (art. 6).</summary>
+public sealed record RoleView(RuleRef Rule, Role Role, ulong Categories);
+
+/// <summary>A fenced category: released only to these partners, in these roles, under these purposes (art. 7.1, 7.2).</summary>
+public sealed record CategoryFence(RuleRef Rule, int Category, ulong Partners, byte Roles, ulong Purposes);
+
+/// <summary>The most a purpose may release, whether it needs a justification, and the duties a release carries (art. 7.3, 7.4).</summary>
+public sealed record PurposeFence(RuleRef Rule, int Purpose, ulong Categories, bool JustificationRequired, Obligations Obligations);
+
+/// <summary>A case in this status releases only under these purposes (art. 7.5).</summary>
+public sealed record StatusFence(RuleRef Rule, CaseStatus Status, ulong Purposes);
+
+/// <summary>How many days after closure a category is destroyed (art. 8).</summary>
+public sealed record RetentionRule(RuleRef Rule, int Category, int Days);
+
+/// <summary>The default RASCI of one step; <see cref="ShellRoles"/> are the roles invited shell partners get.</summary>
+public sealed record StepAssignment(int Step, ImmutableArray<ulong> PartnersByRole, byte ShellRoles);
+
+/// <summary>The RASCI assignment a new case starts from (art. 5.2).</summary>
+public sealed record DefaultRasci(RuleRef Rule, ImmutableArray<StepAssignment> Steps);
+
+public enum FieldType : byte
+{
+    Text,
+    Date,
+    Boolean,
+    Integer,
+    Enum,
+}
+
+/// <summary>A field of the client file, in exactly one category (art. 4.6).</summary>
+public sealed record FieldDefinition(
+    string Id,
+    string Label,
+    int Category,
+    FieldType Type,
+    ImmutableArray<string> Values,
+    bool Evaluation,
+    SourcePosition Position)
+{
+    public string Section => Id[..Id.IndexOf('.', StringComparison.Ordinal)];
+}
+
+/// <summary>The sharing rules of one kind of source: the convenant's bounds or a policy set.</summary>
+public sealed record RuleSections(
+    ImmutableArray<PurposeRule> Purposes,
+    ImmutableArray<RoleView> RoleViews,
+    ImmutableArray<CategoryFence> CategoryFences,
+    ImmutableArray<PurposeFence> PurposeFences,
+    ImmutableArray<StatusFence> StatusFences,
+    ImmutableArray<RetentionRule> Retention,
+    DefaultRasci? Rasci,
+    ImmutableArray<FieldDefinition> Fields);

@@ -1,0 +1,103 @@
+using Informatiedeling.Hub.Health;
+using Informatiedeling.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Informatiedeling.Hub.Hosting;
+
+/// <summary>How the hub is put together: services, the request pipeline, and what happens before it serves.</summary>
+internal static class HubHosting
+{
+    /// <summary>Largest request body the hub accepts; a client file update is a few kilobytes.</summary>
+    public const long MaxRequestBodyBytes = 256 * 1024;
+
+    public static WebApplicationBuilder AddHub(this WebApplicationBuilder builder)
+    {
+        var storage = ResolveStorage(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddHubStorage(storage);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+        });
+        builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxRequestBodyBytes);
+
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            // A trace id lets an operator find the log lines of a failed request without any case data.
+            ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
+        });
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseReadyCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    public static WebApplication MapHub(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapHealthEndpoints();
+        return app;
+    }
+
+    /// <summary>Everything that must hold before the first request: the schema is current.</summary>
+    public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        }
+        catch (StorageUnavailableException e)
+        {
+            throw new HubStartupException(e.Message, e);
+        }
+    }
+
+    private static StorageSettings ResolveStorage(IConfiguration configuration, string contentRoot)
+    {
+        var dataDirectory = configuration["Storage:DataDirectory"];
+        dataDirectory = string.IsNullOrWhiteSpace(dataDirectory) ? "data" : dataDirectory;
+        try
+        {
+            return StorageSettings.Resolve(
+                configuration["Storage:Provider"],
+                configuration.GetConnectionString("Hub"),
+                Path.Combine(contentRoot, dataDirectory));
+        }
+        catch (StorageConfigurationException e)
+        {
+            throw new HubStartupException(e.Message, e);
+        }
+    }
+}
+
+/// <summary>Malformed or oversized requests are the client's fault: 400 or 413 as problem details, never 500.</summary>
+internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException bad)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = bad.StatusCode;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails =
+            {
+                Status = bad.StatusCode,
+                Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Malformed request",
+                // The framework's message names the parameter or limit, never the submitted value.
+                Detail = bad.Message,
+            },
+            Exception = exception,
+        });
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net.Sockets;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Informatiedeling.Storage;
+
+/// <summary>
+/// Applies the versioned migrations, the same on both engines. EF's migrator takes a database-wide lock,
+/// so hub instances that start together on one PostgreSQL apply each migration once.
+/// </summary>
+public sealed class DatabaseMigrator(IServiceScopeFactory scopes, StorageSettings settings, ILogger<DatabaseMigrator> logger)
+{
+    /// <summary>Brings the schema up to date and returns the migrations it applied.</summary>
+    /// <exception cref="StorageUnavailableException">The database cannot be reached or refused the connection.</exception>
+    public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            if (settings.Provider == StorageProvider.Sqlite)
+            {
+                // Write-ahead logging lets readers go on while one writer commits; it is a property of the file.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            }
+
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            await db.Database.MigrateAsync(cancellationToken);
+            foreach (var migration in pending)
+            {
+                StorageLog.MigrationApplied(logger, migration);
+            }
+
+            StorageLog.SchemaCurrent(logger, settings.Provider.ToString());
+            return pending;
+        }
+        catch (Exception e) when (e is NpgsqlException or SqliteException or SocketException or TimeoutException)
+        {
+            throw new StorageUnavailableException(
+                $"The database ({settings.Describe()}) cannot be used: {Reason(e)}. {Hint(e)}", e);
+        }
+    }
+
+    /// <summary>The schema versions this build knows that the database has not applied yet.</summary>
+    public static async Task<IReadOnlyList<string>> PendingAsync(HubDbContext db, CancellationToken cancellationToken) =>
+        (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+
+    private static string Reason(Exception e)
+    {
+        // Driver messages name host, user and database but never the password.
+        var root = e;
+        while (root.InnerException is not null && root is not PostgresException)
+        {
+            root = root.InnerException;
+        }
+
+        return root.Message.TrimEnd('.').ReplaceLineEndings(" ");
+    }
+
+    private static string Hint(Exception e) => e switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } =>
+            "Create the database first, or point ConnectionStrings:Hub at an existing one.",
+        PostgresException { SqlState: PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification } =>
+            "Check the user name and password in ConnectionStrings:Hub.",
+        SqliteException => "Check that Storage:DataDirectory (or the Data Source in ConnectionStrings:Hub) is a writable SQLite file.",
+        _ => "Check ConnectionStrings:Hub and that the database server is running and reachable.",
+    };
+}
+
+/// <summary>The database could not be reached or used. The message is one line, without secrets.</summary>
+public sealed class StorageUnavailableException(string message, Exception inner) : Exception(message, inner);
