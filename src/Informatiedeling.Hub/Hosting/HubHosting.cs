@@ -1,4 +1,6 @@
 using Informatiedeling.Hub.Health;
+using Informatiedeling.Hub.Policy;
+using Informatiedeling.Policy;
 using Informatiedeling.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
@@ -31,7 +33,20 @@ internal static class HubHosting
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks()
-            .AddCheck<DatabaseReadyCheck>("database", tags: [HealthEndpoints.ReadyTag]);
+            .AddCheck<DatabaseReadyCheck>("database", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<PolicyReadyCheck>("policy", tags: [HealthEndpoints.ReadyTag]);
+        var contentRoot = builder.Environment.ContentRootPath;
+        builder.Services.AddOptions<PolicyOptions>().BindConfiguration(PolicyOptions.Section)
+            .PostConfigure(o =>
+            {
+                // Relative paths in configuration are relative to the hub's content root, not to the shell's folder.
+                o.Convenant = Path.GetFullPath(o.Convenant, contentRoot);
+                o.Directory = Path.GetFullPath(o.Directory, contentRoot);
+            })
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<PolicyHolder>();
+        builder.Services.AddSingleton<PolicyLoading>();
+        builder.Services.AddHostedService<PolicyWatcher>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
@@ -45,7 +60,7 @@ internal static class HubHosting
         return app;
     }
 
-    /// <summary>Everything that must hold before the first request: the schema is current.</summary>
+    /// <summary>Everything that must hold before the first request: the schema is current and a policy set is in force.</summary>
     public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken)
     {
         try
@@ -56,6 +71,8 @@ internal static class HubHosting
         {
             throw new HubStartupException(e.Message, e);
         }
+
+        await app.Services.GetRequiredService<PolicyLoading>().LoadInitialAsync(cancellationToken);
     }
 
     private static StorageSettings ResolveStorage(IConfiguration configuration, string contentRoot)

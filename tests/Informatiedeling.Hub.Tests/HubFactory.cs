@@ -1,0 +1,73 @@
+using Informatiedeling.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Informatiedeling.Hub.Tests;
+
+/// <summary>The real hub in-process, on a database of its own: a SQLite file in a temporary folder, or a fresh PostgreSQL database.</summary>
+public sealed class HubFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly string _dataDirectory;
+
+    private HubFactory(Dictionary<string, string?> settings, string dataDirectory)
+    {
+        _settings = settings;
+        _dataDirectory = dataDirectory;
+    }
+
+    public string DataDirectory => _dataDirectory;
+
+    public static HubFactory OnSqlite(IDictionary<string, string?>? extra = null)
+    {
+        var data = Directory.CreateTempSubdirectory("infodeel-hub-").FullName;
+        return new HubFactory(Settings("sqlite", null, data, extra), data);
+    }
+
+    public static async Task<HubFactory> OnPostgresAsync(string? connectionString = null, IDictionary<string, string?>? extra = null)
+    {
+        connectionString ??= await (await PostgresServer.SharedAsync()).CreateDatabaseAsync("hub");
+        var data = Directory.CreateTempSubdirectory("infodeel-hub-").FullName;
+        return new HubFactory(Settings("postgresql", connectionString, data, extra), data);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static Dictionary<string, string?> Settings(string provider, string? connectionString, string data, IDictionary<string, string?>? extra)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = provider,
+            ["ConnectionStrings:Hub"] = connectionString ?? "",
+            ["Storage:DataDirectory"] = data,
+            ["Policy:Convenant"] = RepositoryPaths.Convenant,
+            ["Policy:Directory"] = RepositoryPaths.Policies,
+            ["Policy:WatchForChanges"] = "false",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+}
