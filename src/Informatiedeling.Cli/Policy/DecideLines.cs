@@ -151,12 +151,7 @@ internal static class DecideLines
             json.WriteEndArray();
             json.WriteString("decision", decision.Outcome.ToString().ToLowerInvariant());
             json.WriteBoolean("caseHidden", decision.CaseHidden);
-            json.WriteString("scope", decision.Scope switch
-            {
-                ReleaseScope.EvaluationRecord => "evaluation-record",
-                ReleaseScope.Aggregate => "aggregate",
-                _ => "case",
-            });
+            json.WriteString("scope", decision.Scope.Name());
             json.WriteBoolean("scopeReleased", decision.ScopeReleased);
             json.WriteStartObject("rules");
             foreach (var name in categories)

@@ -36,6 +36,13 @@ public static class Roles
 
     public static byte Bit(this Role role) => (byte)(1 << (int)role);
 
+    public static string Name(this ReleaseScope scope) => scope switch
+    {
+        ReleaseScope.EvaluationRecord => "evaluation-record",
+        ReleaseScope.Aggregate => "aggregate",
+        _ => "case",
+    };
+
     public static string Describe(byte mask) =>
         string.Join(", ", Enumerable.Range(0, Count).Where(i => (mask & (1 << i)) != 0).Select(i => Names[i]));
 }

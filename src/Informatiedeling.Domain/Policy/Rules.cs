@@ -72,4 +72,8 @@ public sealed record RuleSections(
     ImmutableArray<StatusFence> StatusFences,
     ImmutableArray<RetentionRule> Retention,
     DefaultRasci? Rasci,
-    ImmutableArray<FieldDefinition> Fields);
+    ImmutableArray<FieldDefinition> Fields)
+{
+    /// <summary>Where each section starts (or the policy folder when it is missing), for errors about a whole section.</summary>
+    public IReadOnlyDictionary<string, SourcePosition> SectionPositions { get; init; } = new Dictionary<string, SourcePosition>();
+}

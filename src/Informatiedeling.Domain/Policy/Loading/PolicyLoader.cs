@@ -76,9 +76,13 @@ public static class PolicyLoader
             }
         }
 
-        var anchor = new SourcePosition(policies.Count > 0 ? policies[0].Path : "policies", 1, 1);
-        var rules = ReadSections(sections, vocabulary, reader, isPolicy: true, anchor);
-        PolicyValidator.Validate(vocabulary, bounds, rules, diagnostics, anchor);
+        var folder = new SourcePosition(policies.Count > 0 ? Path.GetDirectoryName(policies[0].Path) is { Length: > 0 } dir ? dir : "policies" : "policies", 1, 1);
+        var rules = ReadSections(sections, vocabulary, reader, isPolicy: true, folder);
+        if (!diagnostics.HasErrors)
+        {
+            // Semantic checks only on a set that parsed: a typo must not also be reported as a missing rule.
+            PolicyValidator.Validate(vocabulary, bounds, rules, diagnostics);
+        }
         if (diagnostics.HasErrors)
         {
             return new PolicyLoadResult(null, diagnostics.Sorted());
@@ -124,6 +128,7 @@ public static class PolicyLoader
         }
 
         var fences = found.TryGetValue("fences", out var f) ? rules.Fences(f.Value, f.Key.Position) : ([], [], []);
+        var positions = SectionKeys.ToDictionary(k => k, k => found.TryGetValue(k, out var e) ? e.Key.Position : anchor, StringComparer.Ordinal);
         return new RuleSections(
             found.TryGetValue("purposes", out var p) ? rules.Purposes(p.Value, p.Key.Position) : [],
             found.TryGetValue("roleViews", out var r) ? rules.RoleViews(r.Value, r.Key.Position) : [],
@@ -132,7 +137,10 @@ public static class PolicyLoader
             fences.Statuses,
             found.TryGetValue("retention", out var t) ? rules.Retention(t.Value, t.Key.Position) : [],
             found.TryGetValue("defaultRasci", out var d) ? rules.Rasci(d.Value, d.Key.Position) : null,
-            found.TryGetValue("fields", out var fl) ? rules.Fields(fl.Value, fl.Key.Position) : ImmutableArray<FieldDefinition>.Empty);
+            found.TryGetValue("fields", out var fl) ? rules.Fields(fl.Value, fl.Key.Position) : ImmutableArray<FieldDefinition>.Empty)
+        {
+            SectionPositions = positions,
+        };
     }
 
     /// <summary>A canonical JSON document of every source, the basis of the content hash and kept for replay.</summary>

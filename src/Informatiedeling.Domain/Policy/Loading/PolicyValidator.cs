@@ -8,17 +8,19 @@ namespace Informatiedeling.Policy.Loading;
 /// </summary>
 internal static class PolicyValidator
 {
-    public static void Validate(Vocabulary v, RuleSections bounds, RuleSections policy, PolicyDiagnostics d, SourcePosition anchor)
+    public static void Validate(Vocabulary v, RuleSections bounds, RuleSections policy, PolicyDiagnostics d)
     {
+        SourcePosition At(string section) => policy.SectionPositions[section];
+
         UniqueRuleIds(policy, d);
-        Purposes(v, bounds, policy, d, anchor);
-        RoleViews(v, bounds, policy, d, anchor);
-        CategoryFences(v, bounds, policy, d, anchor);
-        PurposeFences(v, bounds, policy, d, anchor);
-        StatusFences(v, bounds, policy, d, anchor);
-        Retention(v, bounds, policy, d, anchor);
-        Rasci(v, bounds, policy, d, anchor);
-        Fields(v, policy, d, anchor);
+        Purposes(v, bounds, policy, d, At("purposes"));
+        RoleViews(v, bounds, policy, d, At("roleViews"));
+        CategoryFences(v, bounds, policy, d, At("fences"));
+        PurposeFences(v, bounds, policy, d, At("fences"));
+        StatusFences(v, bounds, policy, d, At("fences"));
+        Retention(v, bounds, policy, d, At("retention"));
+        Rasci(v, bounds, policy, d, At("defaultRasci"));
+        Fields(v, policy, d, At("fields"));
     }
 
     private static void UniqueRuleIds(RuleSections policy, PolicyDiagnostics d)
@@ -73,7 +75,7 @@ internal static class PolicyValidator
 
             if (rule.Scope != bound.Scope)
             {
-                Grants(d, rule.Rule, where, $"scope '{rule.Scope}'", $"scope '{bound.Scope}'");
+                Grants(d, rule.Rule, where, $"scope '{rule.Scope.Name()}'", $"scope '{bound.Scope.Name()}'");
             }
         }
     }

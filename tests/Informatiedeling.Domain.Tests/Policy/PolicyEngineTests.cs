@@ -1,0 +1,164 @@
+using System.Collections.Immutable;
+using Informatiedeling.Policy;
+using Informatiedeling.Policy.Engine;
+
+namespace Informatiedeling.Domain.Tests.Policy;
+
+/// <summary>The engine compiled from policies/ decides exactly as convenant-reference.md says.</summary>
+public sealed class PolicyEngineTests
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+    private static readonly string?[] RolesOrNone = ["R", "A", "S", "C", "I", null];
+    private static readonly DateTimeOffset?[] Invitations = [null, At.AddDays(7), At.AddSeconds(-1)];
+
+    [Fact]
+    public void Every_combination_agrees_with_the_reference()
+    {
+        var engine = ReferencePolicy.Engine;
+        var mismatches = new List<string>();
+        var decisions = 0;
+        foreach (var partner in ReferenceOracle.Partners)
+        foreach (var role in RolesOrNone)
+        foreach (var step in ReferenceOracle.Steps)
+        foreach (var closed in new[] { false, true })
+        foreach (var purpose in ReferenceOracle.Purposes)
+        foreach (var justified in new[] { false, true })
+        foreach (var invitedUntil in Invitations)
+        {
+            var decision = DecisionInput.Decide(engine, partner, role, step, closed ? "closed" : "open", purpose,
+                ReferenceOracle.Categories, At, invitedUntil, justified ? "acute dreiging" : null);
+            decisions++;
+            var invitationValid = ReferenceOracle.ShellHasRole(partner, At, invitedUntil);
+            var anyPermitted = false;
+            foreach (var category in ReferenceOracle.Categories)
+            {
+                engine.Vocabulary.Categories.TryGetIndex(category, out var index);
+                var expected = ReferenceOracle.Permits(partner, role, step, closed, purpose, category, justified, invitationValid);
+                anyPermitted |= expected;
+                if (decision.IsPermitted(index) != expected)
+                {
+                    mismatches.Add($"{partner}/{role ?? "-"}/{step}/{(closed ? "closed" : "open")}/{purpose}/j={justified}/inv={invitedUntil:O}: {category} expected {(expected ? "permit" : "deny")} ({decision.Describe(decision.ExplanationFor(index))})");
+                }
+
+                if (!decision.IsPermitted(index))
+                {
+                    Assert.False(string.IsNullOrEmpty(decision.ExplanationFor(index).Text));
+                    Assert.False(string.IsNullOrEmpty(decision.ExplanationFor(index).Article));
+                }
+            }
+
+            var review = purpose == "acute-veiligheid" && anyPermitted;
+            if (decision.Obligations.HasFlag(Obligations.Review) != review)
+            {
+                mismatches.Add($"{partner}/{role}/{step}/{purpose}: review obligation expected {review}");
+            }
+
+            var hasRole = role is not null && invitationValid;
+            var scoped = purpose is "evaluatie" or "monitoring";
+            if (decision.CaseHidden != (!hasRole && !scoped))
+            {
+                mismatches.Add($"{partner}/{role ?? "-"}/{purpose}/inv={invitedUntil:O}: hidden expected {!hasRole && !scoped}");
+            }
+
+            if (decision.ScopeReleased != ReferenceOracle.ReleasesScope(partner, role, closed, purpose, invitationValid))
+            {
+                mismatches.Add($"{partner}/{role ?? "-"}/{(closed ? "closed" : "open")}/{purpose}: scope release expected {!decision.ScopeReleased}");
+            }
+        }
+
+        Assert.True(decisions > 30_000);
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} mismatches, first:\n{string.Join("\n", mismatches.Take(20))}");
+    }
+
+    [Theory]
+    [InlineData("politei", "R", "uitvoering", "open", "zorgcoordinatie", "statisch", "partner")]
+    [InlineData("politie", "X", "uitvoering", "open", "zorgcoordinatie", "statisch", "role")]
+    [InlineData("politie", "R", "uitvoerng", "open", "zorgcoordinatie", "statisch", "step")]
+    [InlineData("politie", "R", "uitvoering", "half-open", "zorgcoordinatie", "statisch", "casestatus")]
+    [InlineData("politie", "R", "uitvoering", "open", "zorgcoördinatie", "statisch", "purpose")]
+    [InlineData("politie", "R", "uitvoering", "open", "strafrechtelijke-handhaving", "geheim", "category")]
+    public void Anything_unknown_is_denied_naming_what_was_unknown(string partner, string role, string step, string status, string purpose, string category, string kind)
+    {
+        var engine = ReferencePolicy.Engine;
+        var decision = DecisionInput.Decide(engine, partner, role, step, status, purpose, ["statisch", category], At, null, null);
+
+        Assert.Equal(DecisionOutcome.Deny, decision.Outcome);
+        Assert.Equal(0UL, decision.Permitted);
+        Assert.Equal("onbekend", decision.Rule.RuleId);
+        Assert.Equal("7.6", decision.Rule.Article);
+        var text = decision.Describe(decision.Rule);
+        Assert.StartsWith($"unknown {kind} '", text, StringComparison.Ordinal);
+        Assert.Contains(new[] { partner, role, step, status, purpose, category }.First(v => text.Contains($"'{v}'", StringComparison.Ordinal)), text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_decision_names_its_rule_and_article()
+    {
+        var engine = ReferencePolicy.Engine;
+        var decision = DecisionInput.Decide(engine, "zorgcoordinatie", "C", "eerste-weging", "open", "signalering-en-weging", null, At, null, null);
+
+        Assert.Equal(DecisionOutcome.Partial, decision.Outcome);
+        Assert.Equal("doel-signalering-en-weging", decision.Rule.RuleId);
+        Assert.Equal("3.2", decision.Rule.Article);
+        var v = engine.Vocabulary;
+        Assert.Equal("zicht-c", decision.ExplanationFor(Index(v, "dynamisch")).RuleId);
+        Assert.Equal("zicht-c", decision.ExplanationFor(Index(v, "exceptioneel")).RuleId);
+        Assert.Equal("6.3", decision.ExplanationFor(Index(v, "exceptioneel")).Article);
+        Assert.Equal("hek-strafrechtelijk", decision.ExplanationFor(Index(v, "strafrechtelijk")).RuleId);
+        Assert.Equal("hek-melder-identiteit", decision.ExplanationFor(Index(v, "melder-identiteit")).RuleId);
+    }
+
+    [Fact]
+    public void Acute_safety_without_justification_releases_nothing_and_with_it_carries_review()
+    {
+        var engine = ReferencePolicy.Engine;
+        var without = DecisionInput.Decide(engine, "politie", "R", "uitvoering", "open", "acute-veiligheid", null, At, null, "  ");
+        Assert.Equal(DecisionOutcome.Deny, without.Outcome);
+        Assert.Equal("hek-acute-veiligheid", without.Rule.RuleId);
+        Assert.Equal(Obligations.None, without.Obligations);
+
+        var with = DecisionInput.Decide(engine, "politie", "R", "uitvoering", "open", "acute-veiligheid", null, At, null, "dreiging op adres");
+        Assert.Equal(Obligations.Review, with.Obligations);
+        Assert.True(with.IsPermitted(Index(engine.Vocabulary, "statisch")));
+        Assert.False(with.IsPermitted(Index(engine.Vocabulary, "exceptioneel")));
+        Assert.False(with.IsPermitted(Index(engine.Vocabulary, "strafrechtelijk")));
+    }
+
+    [Fact]
+    public void A_date_only_invitation_end_covers_that_whole_day()
+    {
+        var engine = ReferencePolicy.Engine;
+        Assert.True(DecisionInput.TryParseInstant("2026-11-22", out var endOfDay));
+        var late = new DateTimeOffset(2026, 11, 22, 23, 59, 0, TimeSpan.Zero);
+        var onTheDay = DecisionInput.Decide(engine, "ggd", "C", "casusoverleg", "open", "casusoverleg", ["dynamisch"], late, endOfDay, null);
+        var nextDay = DecisionInput.Decide(engine, "ggd", "C", "casusoverleg", "open", "casusoverleg", ["dynamisch"], late.AddMinutes(2), endOfDay, null);
+
+        Assert.Equal(DecisionOutcome.Permit, onTheDay.Outcome);
+        Assert.Equal("uitnodiging", nextDay.Rule.RuleId);
+        Assert.True(nextDay.CaseHidden);
+    }
+
+    [Fact]
+    public void Deciding_allocates_nothing()
+    {
+        var engine = ReferencePolicy.Engine;
+        Assert.True(PartnerId.TryParse("politie", out var partner));
+        Assert.True(StepId.TryParse("uitvoering", out var step));
+        Assert.True(PurposeId.TryParse("strafrechtelijke-handhaving", out var purpose));
+        ImmutableArray<CategoryId> categories = [.. ReferenceOracle.Categories.Select(c => CategoryId.TryParse(c, out var id) ? id : default)];
+        var request = new DecisionRequest(partner, Role.S, step, CaseStatus.Open, purpose, categories, At);
+        _ = engine.Decide(request);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var permitted = 0UL;
+        for (var i = 0; i < 10_000; i++)
+        {
+            permitted |= engine.Decide(request).Permitted;
+        }
+
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        Assert.NotEqual(0UL, permitted);
+    }
+
+    private static int Index(Vocabulary v, string category) => v.Categories.TryGetIndex(category, out var i) ? i : throw new ArgumentException(category);
+}

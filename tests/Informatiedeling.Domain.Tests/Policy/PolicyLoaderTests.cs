@@ -1,0 +1,156 @@
+using Informatiedeling.Policy;
+using Informatiedeling.Policy.Loading;
+
+namespace Informatiedeling.Domain.Tests.Policy;
+
+/// <summary>The loader accepts the reference set and refuses every unsound one, naming file, line and column.</summary>
+public sealed class PolicyLoaderTests
+{
+    [Fact]
+    public void Reference_policy_set_loads_without_errors()
+    {
+        var result = ReferencePolicy.Load();
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var set = result.Set!;
+        Assert.Equal(7, set.Rules.Purposes.Length);
+        Assert.Equal(5, set.Rules.RoleViews.Length);
+        Assert.Equal(2, set.Rules.CategoryFences.Length);
+        Assert.Equal(2, set.Rules.PurposeFences.Length);
+        Assert.Single(set.Rules.StatusFences);
+        Assert.Equal(5, set.Rules.Retention.Length);
+        Assert.Matches("^[0-9a-f]{64}$", set.ContentHash);
+    }
+
+    [Fact]
+    public void Every_field_of_the_catalogue_is_in_exactly_one_known_category()
+    {
+        var set = ReferencePolicy.Load().Set!;
+        Assert.True(set.Fields.Length >= 45);
+        Assert.Equal(set.Fields.Length, set.Fields.Select(f => f.Id).Distinct(StringComparer.Ordinal).Count());
+        foreach (var category in set.Vocabulary.Categories.Names)
+        {
+            Assert.Contains(set.Fields, f => set.Vocabulary.Categories.Names[f.Category] == category);
+        }
+
+        Assert.All(set.Fields.Where(f => f.Evaluation), f => Assert.Equal(FieldType.Enum, f.Type));
+    }
+
+    [Fact]
+    public void Content_hash_changes_with_any_rule_and_only_then()
+    {
+        var first = ReferencePolicy.Load().Set!.ContentHash;
+        Assert.Equal(first, ReferencePolicy.Load().Set!.ContentHash);
+        var (edited, _) = ReferencePolicy.LoadEdited("retention.yaml", t => t.Replace("days: 90", "days: 60", StringComparison.Ordinal));
+        Assert.True(edited.Succeeded, string.Join("\n", edited.Errors));
+        Assert.NotEqual(first, edited.Set!.ContentHash);
+    }
+
+    public static TheoryData<string, string, string, string, string, string?> UnsoundSets => new()
+    {
+        // file, find, replace, expected code, text in the message, text on the expected line
+        { "purposes.yaml", "partners: [veilig-thuis, zvh, politie, zorgcoordinatie]", "partners: [veilig-thuis, zvh, politei, zorgcoordinatie]", "PL024", "did you mean 'politie'?", "politei" },
+        { "purposes.yaml", "steps: [casusoverleg]", "steps: [casusoverlg]", "PL024", "unknown step 'casusoverlg'; did you mean 'casusoverleg'?", "casusoverlg" },
+        { "fences.yaml", "partners: [investigative]", "partners: [investigative, zorgcoordinatie]", "PL070", "grants partners zorgcoordinatie, which the convenant does not allow", "- id: hek-strafrechtelijk" },
+        { "fences.yaml", "roles: [R, A, S]", "roles: [R, A, S, C]", "PL070", "grants roles C", "- id: hek-strafrechtelijk" },
+        { "fences.yaml", "purposes: [strafrechtelijke-handhaving]", "purposes: [strafrechtelijke-handhaving, zorgcoordinatie]", "PL070", "grants purposes zorgcoordinatie", "- id: hek-strafrechtelijk" },
+        { "role-views.yaml", "categories: [statisch, dynamisch]\n", "categories: [statisch, dynamisch, strafrechtelijk]\n", "PL071", "grants the fenced category strafrechtelijk to role S", "- id: zicht-s" },
+        { "role-views.yaml", "categories: [dynamisch]", "categories: [dynamisch, statisch]", "PL070", "grants categories statisch", "- id: zicht-c" },
+        { "purposes.yaml", "    article: \"3.7\"\n", "", "PL020", "cites no convenant article", "- id: doel-evaluatie" },
+        { "purposes.yaml", "article: \"3.7\"", "article: \"3.77\"", "PL023", "article '3.77' is not in the convenant", "3.77" },
+        { "purposes.yaml", "  - id: doel-monitoring", "  - id: doel-evaluatie-2\n    purpose: evaluatie\n    partners: [zvh]\n    caseStatus: closed\n    scope: evaluation-record\n    article: \"3.7\"\n\n  - id: doel-monitoring", "PL062", "covers purpose 'evaluatie' again", "- id: doel-evaluatie-2" },
+        { "role-views.yaml", "id: zicht-s", "id: zicht-r", "PL061", "rule id 'zicht-r' is also used", null },
+        { "purposes.yaml", "steps: [uitvoering, nazorg]\n    caseStatus: open\n    scope: case\n    article: \"3.4\"", "steps: [melding, uitvoering, nazorg]\n    caseStatus: open\n    scope: case\n    article: \"3.4\"", "PL070", "grants steps melding", "- id: doel-zorgcoordinatie" },
+        { "fences.yaml", "justification: required", "justification: none", "PL073", "must keep 'justification: required'", "- id: hek-acute-veiligheid" },
+        { "fences.yaml", "obligations: [review]", "obligations: []", "PL073", "drops the obligation 'review'", "- id: hek-acute-veiligheid" },
+        { "retention.yaml", "days: 90", "days: 400", "PL075", "keeps 'exceptioneel' 400 days after closure; the convenant allows at most 90", "bewaar-exceptioneel" },
+        { "retention.yaml", "  - { id: bewaar-exceptioneel, category: exceptioneel, days: 90, article: \"8.3\" }\n", "", "PL068", "category 'exceptioneel' has no retention period", null },
+        { "fences.yaml", "    roles: [R, A, S]\n", "    rols: [R, A, S]\n", "PL012", "unknown key 'rols'", "rols:" },
+        { "fences.yaml", "  - id: hek-evaluatie\n", "  - id: \"unclosed\n", "PL001", "not valid YAML", null },
+        { "fences.yaml", "    article: \"7.1\"\n", "    article: \"7.1\"\n    article: \"7.2\"\n", "PL005", "duplicate key 'article'", "article: \"7.2\"" },
+        { "rasci.yaml", "{ step: melding, R: [veilig-thuis]", "{ step: melding, R: [veilig-thuis, gemeente]", "PL070", "role R to gemeente", null },
+        { "rasci.yaml", "C: [shell], I: [veilig-thuis]", "C: [ggd], I: [veilig-thuis]", "PL031", "'ggd' is a shell partner", "C: [ggd]" },
+        { "purposes.yaml", "scope: aggregate", "scope: evaluation-record", "PL070", "grants scope 'evaluation-record'", "- id: doel-monitoring" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnsoundSets))]
+    public void Unsound_policy_set_is_refused_with_file_line_and_column(string file, string find, string replace, string code, string message, string? line)
+    {
+        var (result, text) = ReferencePolicy.LoadEdited(file, t => t.Replace(find, replace, StringComparison.Ordinal));
+
+        Assert.False(result.Succeeded);
+        Assert.Null(result.Set);
+        var error = Assert.Single(result.Errors, e => e.Code == code && e.Message.Contains(message, StringComparison.Ordinal));
+        Assert.Equal(file, error.Position.File);
+        Assert.True(error.Position.Column >= 1);
+        if (line is not null)
+        {
+            var expectedLine = text.Split('\n').ToList().FindIndex(l => l.Contains(line, StringComparison.Ordinal)) + 1;
+            Assert.Equal(expectedLine, error.Position.Line);
+        }
+
+        Assert.Matches($@"^{System.Text.RegularExpressions.Regex.Escape(file)}:\d+:\d+: error {code}: ", error.ToString());
+    }
+
+    [Fact]
+    public void A_field_in_no_category_is_refused_at_the_field()
+    {
+        var (result, text) = ReferencePolicy.LoadEdited("fields.yaml", t =>
+        {
+            var at = t.IndexOf("    category: statisch\n", StringComparison.Ordinal);
+            return t.Remove(at, "    category: statisch\n".Length);
+        });
+
+        var error = Assert.Single(result.Errors, e => e.Code == "PL042");
+        Assert.Contains("is in no category", error.Message, StringComparison.Ordinal);
+        Assert.Equal(text.Split('\n').ToList().FindIndex(l => l.Contains("- id: persoon.achternaam", StringComparison.Ordinal)) + 1, error.Position.Line);
+    }
+
+    [Fact]
+    public void A_missing_fence_of_the_convenant_is_refused()
+    {
+        var (result, _) = ReferencePolicy.LoadEdited("fences.yaml", t =>
+        {
+            var start = t.IndexOf("  - id: hek-melder-identiteit", StringComparison.Ordinal);
+            var end = t.IndexOf("  # Enough to find", StringComparison.Ordinal);
+            return t.Remove(start, end - start);
+        });
+
+        Assert.Contains(result.Errors, e => e.Code == "PL065" && e.Message.Contains("'melder-identiteit' has no fence", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once_in_file_order()
+    {
+        var (result, _) = ReferencePolicy.LoadEdited("purposes.yaml", t => t
+            .Replace("partners: [investigative]", "partners: [investigatve]", StringComparison.Ordinal)
+            .Replace("scope: evaluation-record", "scope: record", StringComparison.Ordinal));
+
+        Assert.True(result.Errors.Count >= 2);
+        Assert.Equal(result.Errors.OrderBy(e => e.Position.Line), result.Errors.Where(e => e.Position.File == "purposes.yaml"));
+    }
+
+    [Fact]
+    public void A_refused_set_never_replaces_the_one_in_force()
+    {
+        var holder = new PolicyHolder();
+        Assert.True(holder.TryReplace(ReferencePolicy.Load()));
+        var inForce = holder.Current.Set.ContentHash;
+
+        var (refused, _) = ReferencePolicy.LoadEdited("fences.yaml", t => t.Replace("partners: [veilig-thuis]", "partners: [veilig-thuis, gemeente]", StringComparison.Ordinal));
+        Assert.False(holder.TryReplace(refused));
+        Assert.Equal(inForce, holder.Current.Set.ContentHash);
+    }
+
+    [Fact]
+    public void Convenant_errors_name_the_convenant_file()
+    {
+        var convenant = ReferencePolicy.Convenant;
+        var broken = convenant with { Text = convenant.Text.Replace("  kmar: { name: Koninklijke Marechaussee, groups: [shell, investigative] }", "  kmar: { name: Koninklijke Marechaussee, groups: [shell, investigatief] }", StringComparison.Ordinal) };
+        var result = PolicyLoader.Load(broken, ReferencePolicy.Policies());
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("convenant.yaml", error.Position.File);
+        Assert.Contains("unknown group 'investigatief'", error.Message, StringComparison.Ordinal);
+    }
+}
