@@ -165,7 +165,8 @@ public static class PolicyLoader
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    private static string Display(string path)
+    /// <summary>A path as messages show it: relative to the working folder when it lies below it, else absolute.</summary>
+    public static string Display(string path)
     {
         var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
         return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Informatiedeling.Policy.Engine;
+using Informatiedeling.Policy.Loading;
 using Informatiedeling.Policy.Yaml;
 
 namespace Informatiedeling.Policy.Testing;
@@ -33,7 +34,7 @@ public static class PolicyTestRunner
     public static PolicyTestReport RunFiles(PolicyEngine engine, string directory)
     {
         var sources = Directory.Exists(directory)
-            ? Directory.EnumerateFiles(directory, "*.yaml").Order(StringComparer.Ordinal).Select(f => (Path.GetRelativePath(Environment.CurrentDirectory, f), File.ReadAllText(f))).ToList()
+            ? Directory.EnumerateFiles(directory, "*.yaml").Order(StringComparer.Ordinal).Select(f => (PolicyLoader.Display(f), File.ReadAllText(f))).ToList()
             : [];
         return Run(engine, sources);
     }
@@ -151,7 +152,7 @@ public static class PolicyTestRunner
             problems.Add($"rule: expected '{rule.Value}', got '{d.Rule.RuleId}' ({d.Describe(d.Rule)})");
         }
 
-        if (reader.Mapping(expect["because"], expect.Position, "'because'") is { } because && expect["because"] is not null)
+        if (expect["because"] is not null && reader.Mapping(expect["because"], expect.Position, "'because'") is { } because)
         {
             foreach (var (key, value) in because.Entries)
             {

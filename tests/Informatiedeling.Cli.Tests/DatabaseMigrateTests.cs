@@ -1,0 +1,46 @@
+using Informatiedeling.Testing;
+using Npgsql;
+
+namespace Informatiedeling.Cli.Tests;
+
+/// <summary><c>infodeel db migrate</c> applies the same versioned migrations on both engines, once.</summary>
+public sealed class DatabaseMigrateTests
+{
+    [Fact]
+    public async Task Migrates_an_embedded_sqlite_database_and_is_idempotent()
+    {
+        var data = Directory.CreateTempSubdirectory("infodeel-db-").FullName;
+
+        var first = await Infodeel.RunAsync("", "db", "migrate", "--provider", "sqlite", "--data", data);
+        var second = await Infodeel.RunAsync("", "db", "migrate", "--provider", "sqlite", "--data", data);
+
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.Contains("applied 202611220001_Initial", first.Output, StringComparison.Ordinal);
+        Assert.Contains("schema current (1 migration(s) applied)", first.Output, StringComparison.Ordinal);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("schema current (0 migration(s) applied)", second.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(data, "informatiedeling.db")));
+    }
+
+    [Fact]
+    public async Task Migrates_a_postgresql_database()
+    {
+        var connectionString = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync("cli");
+
+        var result = await Infodeel.RunAsync("", "db", "migrate", "--provider", "postgresql", "--connection", connectionString);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM information_schema.tables WHERE table_name = 'policy_versions'", connection);
+        Assert.Equal(1L, (long)(await command.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task An_unknown_provider_is_a_clear_error()
+    {
+        var result = await Infodeel.RunAsync("", "db", "migrate", "--provider", "oracle");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Storage:Provider 'oracle' is unknown", result.Error, StringComparison.Ordinal);
+    }
+}
