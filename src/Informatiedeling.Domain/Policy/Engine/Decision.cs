@@ -89,10 +89,15 @@ public readonly struct Decision
     public Explanation ExplanationFor(int category) => _byCategory[category] ?? Rule;
 
     /// <summary>The sentence for a partner, with an unknown identifier named where that was the reason.</summary>
-    public string Describe(Explanation explanation) =>
-        explanation.Reason == DecisionReason.UnknownIdentifier && UnknownValue is not null
-            ? $"unknown {UnknownKind.ToString().ToLowerInvariant()} '{UnknownValue}': {explanation.Text}"
-            : explanation.Text;
+    public string Describe(Explanation explanation) => explanation.Reason switch
+    {
+        DecisionReason.UnknownIdentifier when UnknownValue is { Length: > 0 } =>
+            $"unknown {KindName} '{UnknownValue}': {explanation.Text}",
+        DecisionReason.UnknownIdentifier => $"no {KindName} given: {explanation.Text}",
+        _ => explanation.Text,
+    };
+
+    private string KindName => UnknownKind == IdentifierKind.CaseStatus ? "case status" : UnknownKind.ToString().ToLowerInvariant();
 }
 
 [InlineArray(Decision.MaxCategories)]

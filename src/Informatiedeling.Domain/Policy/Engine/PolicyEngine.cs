@@ -118,14 +118,18 @@ public sealed class PolicyEngine
     }
 
     /// <summary>A denial of everything for an identifier the boundary could not even parse (a malformed role, say).</summary>
-    public Decision Unknown(IdentifierKind kind, string value, ulong requested = 0)
+    public Decision Unknown(IdentifierKind kind, string value, ulong requested = 0, bool caseHidden = false)
     {
         var buffer = default(ExplanationBuffer);
-        return new Decision(requested, 0, _unknown, ReleaseScope.Case, false, Obligations.None, false, buffer, kind, value);
+        return new Decision(requested, 0, _unknown, ReleaseScope.Case, false, Obligations.None, caseHidden, buffer, kind, value);
     }
 
     private Decision Unknown(IdentifierKind kind, string value, in DecisionRequest request)
     {
+        // Without a role the answer must not differ from that for a case that does not exist, typo or not.
+        var hidden = kind == IdentifierKind.Partner || request.Role is null
+            || (_v.Partners.TryGetIndex(request.Partner.Value ?? "", out var p) && (_invitationRequired & (1UL << p)) != 0
+                && (request.InvitedUntil is null || request.At > request.InvitedUntil.Value));
         ulong requested = 0;
         if (request.Categories.IsDefault)
         {
@@ -142,7 +146,7 @@ public sealed class PolicyEngine
             }
         }
 
-        return Unknown(kind, value, requested);
+        return Unknown(kind, value, requested, hidden);
     }
 
     private Decision Decide(
@@ -164,35 +168,39 @@ public sealed class PolicyEngine
             return DenyAll(requested, invitationEnded ? _invitationEnded : _noRole, rule.Scope, caseHidden: true);
         }
 
+        // From here on, a partner without a role (possible only for evaluation and monitoring) learns nothing
+        // about the case unless the evaluation record or the aggregate is released to it.
+        var hidden = role is null;
+
         if (_statusFences[(int)status] is { } statusFence && (statusFence.Fence.Purposes & (1UL << purpose)) == 0)
         {
-            return DenyAll(requested, statusFence.Denied, rule.Scope);
+            return DenyAll(requested, statusFence.Denied, rule.Scope, hidden);
         }
 
         if ((rule.Partners & partnerBit) == 0)
         {
-            return DenyAll(requested, compiled.NotForPartner, rule.Scope);
+            return DenyAll(requested, compiled.NotForPartner, rule.Scope, hidden);
         }
 
         if (rule.Status is { } onlyStatus && onlyStatus != status)
         {
-            return DenyAll(requested, compiled.NotForStatus, rule.Scope);
+            return DenyAll(requested, compiled.NotForStatus, rule.Scope, hidden);
         }
 
         if (rule.Scope == ReleaseScope.Case && status == CaseStatus.Open && (rule.Steps & (1UL << step)) == 0)
         {
-            return DenyAll(requested, compiled.NotInStep, rule.Scope);
+            return DenyAll(requested, compiled.NotInStep, rule.Scope, hidden);
         }
 
         if (rule.Roles != PurposeRule.AnyRole && (role is null || (rule.Roles & role.Value.Bit()) == 0))
         {
-            return DenyAll(requested, compiled.NotForRole, rule.Scope);
+            return DenyAll(requested, compiled.NotForRole, rule.Scope, hidden);
         }
 
         var fence = compiled.Fence;
         if (fence is not null && fence.JustificationRequired && !hasJustification)
         {
-            return DenyAll(requested, compiled.JustificationMissing, rule.Scope);
+            return DenyAll(requested, compiled.JustificationMissing, rule.Scope, hidden);
         }
 
         if (rule.Scope != ReleaseScope.Case)
@@ -243,7 +251,7 @@ public sealed class PolicyEngine
         return new Decision(requested, permitted, compiled.Granted, rule.Scope, false, obligations, false, explanations);
     }
 
-    private Decision DenyAll(ulong requested, Explanation why, ReleaseScope scope, bool caseHidden = false)
+    private static Decision DenyAll(ulong requested, Explanation why, ReleaseScope scope, bool caseHidden)
     {
         var buffer = default(ExplanationBuffer);
         return new Decision(requested, 0, why, scope, false, Obligations.None, caseHidden, buffer);
