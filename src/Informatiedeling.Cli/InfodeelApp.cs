@@ -13,6 +13,7 @@ public static class InfodeelApp
         {
             PolicyCommands.Create(input, output, error),
             DatabaseCommands.Create(output, error),
+            KeyCommands.Create(output, error),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

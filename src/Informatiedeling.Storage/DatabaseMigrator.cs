@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Informatiedeling.Storage.Keys;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -20,28 +21,51 @@ public sealed class DatabaseMigrator(IServiceScopeFactory scopes, StorageSetting
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-            if (settings.Provider == StorageProvider.Sqlite)
+            var applied = new List<string>();
+            await using (var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContextAsync(cancellationToken))
             {
-                // Write-ahead logging lets readers go on while one writer commits; it is a property of the file.
-                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+                applied.AddRange(await MigrateAsync(db, cancellationToken));
             }
 
-            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-            await db.Database.MigrateAsync(cancellationToken);
-            foreach (var migration in pending)
+            try
             {
-                StorageLog.MigrationApplied(logger, migration);
+                await using var keys = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<KeyStoreDbContext>>().CreateDbContextAsync(cancellationToken);
+                applied.AddRange(await MigrateAsync(keys, cancellationToken));
+            }
+            catch (Exception e) when (e is NpgsqlException or SqliteException)
+            {
+                throw new StorageUnavailableException(
+                    $"The key store ({settings.Describe(settings.KeyStoreConnectionString)}) cannot be used: {Reason(e)}. " +
+                    "Check ConnectionStrings:Keys (by default a database '<name>_keys' beside the case database, which the hub creates when it may).", e);
             }
 
             StorageLog.SchemaCurrent(logger, settings.Provider.ToString());
-            return pending;
+            return applied;
         }
         catch (Exception e) when (e is NpgsqlException or SqliteException or SocketException or TimeoutException)
         {
             throw new StorageUnavailableException(
                 $"The database ({settings.Describe()}) cannot be used: {Reason(e)}. {Hint(e)}", e);
         }
+    }
+
+    private async Task<IReadOnlyList<string>> MigrateAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        if (settings.Provider == StorageProvider.Sqlite)
+        {
+            // Write-ahead logging lets readers go on while one writer commits; it is a property of the file.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        await db.Database.MigrateAsync(cancellationToken);
+        foreach (var migration in pending)
+        {
+            StorageLog.MigrationApplied(logger, migration);
+        }
+
+        return pending;
     }
 
     /// <summary>The schema versions this build knows that the database has not applied yet.</summary>

@@ -1,3 +1,4 @@
+using Informatiedeling.Storage.Cases;
 using Informatiedeling.Storage.Policy;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,6 +12,12 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
 {
     public DbSet<PolicyVersionRow> PolicyVersions => Set<PolicyVersionRow>();
 
+    public DbSet<CaseRow> Cases => Set<CaseRow>();
+
+    public DbSet<CaseFieldRow> CaseFields => Set<CaseFieldRow>();
+
+    public DbSet<CaseShredRow> CaseShreds => Set<CaseShredRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<PolicyVersionRow>(e =>
@@ -21,6 +28,38 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
             e.Property(x => x.FirstLoadedAt).HasColumnName("first_loaded_at");
             e.Property(x => x.ConvenantVersion).HasColumnName("convenant_version").HasMaxLength(64);
             e.Property(x => x.Bundle).HasColumnName("bundle");
+        });
+        modelBuilder.Entity<CaseRow>(e =>
+        {
+            e.ToTable("cases");
+            e.HasKey(x => x.Pseudonym);
+            e.Property(x => x.Pseudonym).HasColumnName("pseudonym").HasMaxLength(40);
+            e.Property(x => x.Status).HasColumnName("status").HasMaxLength(16);
+            e.Property(x => x.Step).HasColumnName("step").HasMaxLength(64);
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.ClosedAt).HasColumnName("closed_at");
+            e.Property(x => x.ClosureReason).HasColumnName("closure_reason").HasMaxLength(64);
+            e.Property(x => x.BlindIndex).HasColumnName("blind_index").HasMaxLength(64);
+            e.HasIndex(x => x.BlindIndex).HasDatabaseName("ix_cases_blind_index");
+        });
+        modelBuilder.Entity<CaseFieldRow>(e =>
+        {
+            e.ToTable("case_fields");
+            e.HasKey(x => new { x.Case, x.Field });
+            e.Property(x => x.Case).HasColumnName("case_pseudonym").HasMaxLength(40);
+            e.Property(x => x.Field).HasColumnName("field").HasMaxLength(130);
+            e.Property(x => x.Category).HasColumnName("category").HasMaxLength(64);
+            e.Property(x => x.KeyVersion).HasColumnName("key_version");
+            e.Property(x => x.Ciphertext).HasColumnName("ciphertext");
+            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+        });
+        modelBuilder.Entity<CaseShredRow>(e =>
+        {
+            e.ToTable("case_shreds");
+            e.HasKey(x => new { x.Case, x.Category });
+            e.Property(x => x.Case).HasColumnName("case_pseudonym").HasMaxLength(40);
+            e.Property(x => x.Category).HasColumnName("category").HasMaxLength(64);
+            e.Property(x => x.DestroyedAt).HasColumnName("destroyed_at");
         });
     }
 }

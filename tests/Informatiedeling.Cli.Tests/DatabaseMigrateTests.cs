@@ -16,10 +16,13 @@ public sealed class DatabaseMigrateTests
 
         Assert.True(first.ExitCode == 0, first.Error);
         Assert.Contains("applied 202611220001_Initial", first.Output, StringComparison.Ordinal);
-        Assert.Contains("schema current (1 migration(s) applied)", first.Output, StringComparison.Ordinal);
+        Assert.Contains("applied 202611220002_KeyStore", first.Output, StringComparison.Ordinal);
+        Assert.Contains("applied 202611220003_ClientFile", first.Output, StringComparison.Ordinal);
+        Assert.Contains("schema current (3 migration(s) applied)", first.Output, StringComparison.Ordinal);
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("schema current (0 migration(s) applied)", second.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(data, "informatiedeling.db")));
+        Assert.True(File.Exists(Path.Combine(data, "keys.db")));
     }
 
     [Fact]

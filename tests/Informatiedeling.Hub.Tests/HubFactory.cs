@@ -24,12 +24,26 @@ public sealed class HubFactory : WebApplicationFactory<Program>
         return new HubFactory(Settings("sqlite", null, data, extra), data);
     }
 
-    public static async Task<HubFactory> OnPostgresAsync(string? connectionString = null, IDictionary<string, string?>? extra = null)
+    /// <summary>
+    /// A hub on PostgreSQL. Instances meant to share one database must share the key-ring certificate too, as
+    /// production instances share a mounted one: pass the same <paramref name="certificatePath"/>.
+    /// </summary>
+    public static async Task<HubFactory> OnPostgresAsync(string? connectionString = null, IDictionary<string, string?>? extra = null, string? certificatePath = null)
     {
         connectionString ??= await (await PostgresServer.SharedAsync()).CreateDatabaseAsync("hub");
         var data = Directory.CreateTempSubdirectory("infodeel-hub-").FullName;
-        return new HubFactory(Settings("postgresql", connectionString, data, extra), data);
+        var settings = Settings("postgresql", connectionString, data, extra);
+        if (certificatePath is not null)
+        {
+            settings["Keys:CertificatePath"] = certificatePath;
+        }
+
+        return new HubFactory(settings, data);
     }
+
+    /// <summary>A path for a key-ring certificate that several hub instances share.</summary>
+    public static string SharedCertificatePath() =>
+        Path.Combine(Directory.CreateTempSubdirectory("infodeel-cert-").FullName, "keyring-protection.pfx");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -1,41 +1,26 @@
 using System.CommandLine;
 using Informatiedeling.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Informatiedeling.Cli.Database;
 
-/// <summary><c>infodeel db migrate</c>: apply the schema migrations, as the hub does at start-up.</summary>
+/// <summary><c>infodeel db migrate</c>: apply the schema migrations of the case database and the key store, as the hub does at start-up.</summary>
 internal static class DatabaseCommands
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var provider = new Option<string?>("--provider") { Description = "sqlite or postgresql (default: Storage__Provider, else sqlite)." };
-        var connection = new Option<string?>("--connection") { Description = "Connection string (default: ConnectionStrings__Hub)." };
-        var data = new Option<string?>("--data") { Description = "Data folder for the embedded SQLite file (default: Storage__DataDirectory, else ./data)." };
-        var migrate = new Command("migrate", "Bring the database schema up to date.") { provider, connection, data };
+        var storage = new StorageOptions();
+        var migrate = new Command("migrate", "Bring the database schemas up to date.");
+        storage.AddTo(migrate);
         migrate.SetAction(async (parse, ct) =>
         {
-            StorageSettings settings;
-            try
+            var (services, problem) = storage.Build(parse);
+            if (services is null)
             {
-                settings = StorageSettings.Resolve(
-                    parse.GetValue(provider) ?? Environment.GetEnvironmentVariable("Storage__Provider"),
-                    parse.GetValue(connection) ?? Environment.GetEnvironmentVariable("ConnectionStrings__Hub"),
-                    parse.GetValue(data) ?? Environment.GetEnvironmentVariable("Storage__DataDirectory") ?? "data");
-            }
-            catch (StorageConfigurationException e)
-            {
-                await error.WriteLineAsync($"infodeel: {e.Message}");
+                await error.WriteLineAsync($"infodeel: {problem}");
                 return 2;
             }
 
-            var services = new ServiceCollection()
-                .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
-                .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
-                .AddHubStorage(settings)
-                .BuildServiceProvider();
             await using (services)
             {
                 try
@@ -46,7 +31,7 @@ internal static class DatabaseCommands
                         await output.WriteLineAsync($"applied {migration}");
                     }
 
-                    await output.WriteLineAsync($"{settings.Describe()}: schema current ({applied.Count} migration(s) applied)");
+                    await output.WriteLineAsync($"{services.GetRequiredService<StorageSettings>().Describe()}: schema current ({applied.Count} migration(s) applied)");
                     return 0;
                 }
                 catch (StorageUnavailableException e)
@@ -56,6 +41,6 @@ internal static class DatabaseCommands
                 }
             }
         });
-        return new Command("db", "The hub's database.") { migrate };
+        return new Command("db", "The hub's databases.") { migrate };
     }
 }

@@ -2,8 +2,10 @@ using Informatiedeling.Hub.Health;
 using Informatiedeling.Hub.Policy;
 using Informatiedeling.Policy;
 using Informatiedeling.Storage;
+using Informatiedeling.Storage.Keys;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Informatiedeling.Hub.Hosting;
 
@@ -16,7 +18,7 @@ internal static class HubHosting
     public static WebApplicationBuilder AddHub(this WebApplicationBuilder builder)
     {
         var storage = ResolveStorage(builder.Configuration, builder.Environment.ContentRootPath);
-        builder.Services.AddHubStorage(storage);
+        builder.Services.AddHubStorage(storage, KeyProtection(builder.Configuration, storage));
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -44,7 +46,7 @@ internal static class HubHosting
                 o.Directory = Path.GetFullPath(o.Directory, contentRoot);
             })
             .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<PolicyHolder>();
+        builder.Services.TryAddSingleton<PolicyHolder>();
         builder.Services.AddSingleton<PolicyLoading>();
         builder.Services.AddHostedService<PolicyWatcher>();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -72,7 +74,37 @@ internal static class HubHosting
             throw new HubStartupException(e.Message, e);
         }
 
+        try
+        {
+            await app.Services.OpenKeyStoreAsync(cancellationToken);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new HubStartupException(
+                "The key store's key ring cannot be decrypted with this hub's key-ring certificate. Every hub instance on " +
+                "one key store must use the same Keys:CertificatePath; restore the certificate the key ring was made with.", e);
+        }
         await app.Services.GetRequiredService<PolicyLoading>().LoadInitialAsync(cancellationToken);
+    }
+
+    /// <summary>The certificate that protects the key ring: <c>Keys:CertificatePath</c> (a mounted secret in production), else one in the data folder.</summary>
+    private static KeyProtectionSettings KeyProtection(IConfiguration configuration, StorageSettings storage)
+    {
+        var path = configuration["Keys:CertificatePath"];
+        var settings = string.IsNullOrWhiteSpace(path)
+            ? KeyProtectionSettings.Default(storage.DataDirectory)
+            : new KeyProtectionSettings(path, configuration["Keys:CertificatePassword"]);
+        try
+        {
+            _ = settings.LoadOrCreate();
+            return settings;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new HubStartupException(
+                $"The key-ring certificate '{settings.CertificatePath}' cannot be read or created ({e.GetType().Name}). " +
+                "Check Keys:CertificatePath and Keys:CertificatePassword.", e);
+        }
     }
 
     private static StorageSettings ResolveStorage(IConfiguration configuration, string contentRoot)
@@ -84,7 +116,8 @@ internal static class HubHosting
             return StorageSettings.Resolve(
                 configuration["Storage:Provider"],
                 configuration.GetConnectionString("Hub"),
-                Path.Combine(contentRoot, dataDirectory));
+                Path.Combine(contentRoot, dataDirectory),
+                configuration.GetConnectionString("Keys"));
         }
         catch (StorageConfigurationException e)
         {

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using Informatiedeling.Cases;
+using Informatiedeling.Policy;
+using Informatiedeling.Policy.Loading;
+using Informatiedeling.Storage;
+using Informatiedeling.Storage.Cases;
+using Informatiedeling.Storage.Keys;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Informatiedeling.Cli.Database;
+
+/// <summary><c>infodeel keys rotate</c> (the key-encryption key) and <c>infodeel keys rotate-case</c> (one case's category key).</summary>
+internal static class KeyCommands
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var storage = new StorageOptions();
+        var resume = new Option<bool>("--resume") { Description = "Only finish an interrupted rotation: re-wrap what is not yet under the current KEK." };
+        var batch = new Option<int>("--batch") { Description = "Keys per batch.", DefaultValueFactory = _ => 500 };
+        var rotate = new Command("rotate", "Make a new key-encryption key current and re-wrap every data-encryption key under it (field ciphertexts untouched). Safe to interrupt; run again with --resume.")
+        {
+            resume, batch,
+        };
+        storage.AddTo(rotate);
+        rotate.SetAction(async (parse, ct) => await WithStorageAsync(storage, parse, error, async services =>
+        {
+            var (kek, count) = await services.GetRequiredService<KekRotation>().RotateAsync(parse.GetValue(resume), Math.Max(1, parse.GetValue(batch)), ct);
+            await output.WriteLineAsync($"key-encryption key {kek} is current; {count} key(s) re-wrapped");
+            return 0;
+        }));
+
+        var caseOption = new Option<string>("--case") { Description = "The case pseudonym.", Required = true };
+        var category = new Option<string>("--category") { Description = "The data category.", Required = true };
+        var policies = new Option<DirectoryInfo?>("--policies") { Description = "The policy folder (for the field catalogue); default beside infodeel." };
+        var rotateCase = new Command("rotate-case", "Re-encrypt one case's fields of one category under a new key version. Safe to interrupt; running it again finishes the rotation.")
+        {
+            caseOption, category, policies, batch,
+        };
+        storage.AddTo(rotateCase);
+        rotateCase.SetAction(async (parse, ct) => await WithStorageAsync(storage, parse, error, async services =>
+        {
+            if (!CasePseudonym.TryParse(parse.GetValue(caseOption), out var pseudonym))
+            {
+                await error.WriteLineAsync("infodeel: --case must be a case pseudonym such as cs-0123456789abcdefghjkmnpqrs");
+                return 2;
+            }
+
+            var folder = parse.GetValue(policies)?.FullName ?? Path.Combine(AppContext.BaseDirectory, "policies");
+            var loaded = PolicyLoader.LoadFiles(Path.Combine(folder, "..", "convenant", PolicyLoader.ConvenantFileName), folder);
+            if (!services.GetRequiredService<PolicyHolder>().TryReplace(loaded))
+            {
+                await error.WriteLineAsync($"infodeel: the policy set is refused: {loaded.Errors[0]}");
+                return 1;
+            }
+
+            var moved = await services.GetRequiredService<ClientFileStore>().RotateCategoryKeyAsync(pseudonym, parse.GetValue(category)!, Math.Max(1, parse.GetValue(batch)), ct);
+            await output.WriteLineAsync($"{moved} field(s) re-encrypted under the new key of {parse.GetValue(category)}");
+            return 0;
+        }));
+
+        return new Command("keys", "Key management: rotation.") { rotate, rotateCase };
+    }
+
+    private static async Task<int> WithStorageAsync(StorageOptions storage, ParseResult parse, TextWriter error, Func<IServiceProvider, Task<int>> action)
+    {
+        var (services, problem) = storage.Build(parse);
+        if (services is null)
+        {
+            await error.WriteLineAsync($"infodeel: {problem}");
+            return 2;
+        }
+
+        await using (services)
+        {
+            try
+            {
+                await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+                await services.OpenKeyStoreAsync(CancellationToken.None);
+                return await action(services);
+            }
+            catch (StorageUnavailableException e)
+            {
+                await error.WriteLineAsync($"infodeel: {e.Message}");
+                return 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Informatiedeling.Storage;
+using Informatiedeling.Storage.Keys;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Informatiedeling.Cli.Database;
+
+/// <summary>The options every command that opens the hub's storage takes, with the hub's environment variables as defaults.</summary>
+internal sealed class StorageOptions
+{
+    private readonly Option<string?> _provider = new("--provider") { Description = "sqlite or postgresql (default: Storage__Provider, else sqlite)." };
+    private readonly Option<string?> _connection = new("--connection") { Description = "Case database (default: ConnectionStrings__Hub)." };
+    private readonly Option<string?> _keys = new("--keys") { Description = "Key store database (default: ConnectionStrings__Keys, else beside the case database)." };
+    private readonly Option<string?> _data = new("--data") { Description = "Data folder (default: Storage__DataDirectory, else ./data)." };
+    private readonly Option<string?> _certificate = new("--certificate") { Description = "Key-ring certificate (default: Keys__CertificatePath, else in the data folder)." };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new[] { _provider, _connection, _keys, _data, _certificate })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>The hub's storage services, or a one-line reason they cannot be built.</summary>
+    public (ServiceProvider? Services, string? Error) Build(ParseResult parse)
+    {
+        StorageSettings settings;
+        try
+        {
+            settings = StorageSettings.Resolve(
+                parse.GetValue(_provider) ?? Environment.GetEnvironmentVariable("Storage__Provider"),
+                parse.GetValue(_connection) ?? Environment.GetEnvironmentVariable("ConnectionStrings__Hub"),
+                parse.GetValue(_data) ?? Environment.GetEnvironmentVariable("Storage__DataDirectory") ?? "data",
+                parse.GetValue(_keys) ?? Environment.GetEnvironmentVariable("ConnectionStrings__Keys"));
+        }
+        catch (StorageConfigurationException e)
+        {
+            return (null, e.Message);
+        }
+
+        var certificate = parse.GetValue(_certificate) ?? Environment.GetEnvironmentVariable("Keys__CertificatePath");
+        var protection = certificate is null
+            ? KeyProtectionSettings.Default(settings.DataDirectory)
+            : new KeyProtectionSettings(certificate, Environment.GetEnvironmentVariable("Keys__CertificatePassword"));
+        var services = new ServiceCollection()
+            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
+            .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
+            .AddHubStorage(settings, protection)
+            .BuildServiceProvider();
+        return (services, null);
+    }
+}

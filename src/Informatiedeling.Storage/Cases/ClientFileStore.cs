@@ -1,0 +1,288 @@
+using System.Buffers;
+using System.Text;
+using Informatiedeling.Cases;
+using Informatiedeling.Policy;
+using Informatiedeling.Protection;
+using Informatiedeling.Storage.Keys;
+using Microsoft.EntityFrameworkCore;
+
+namespace Informatiedeling.Storage.Cases;
+
+/// <summary>Who a report is about, for finding an existing file through the blind index (never stored in plaintext).</summary>
+public sealed record PersonKey(string FullName, DateOnly DateOfBirth);
+
+/// <summary>A value the catalogue does not accept. The message names the field, never the value.</summary>
+public sealed class FieldValidationException(IReadOnlyList<string> problems) : Exception(string.Join("; ", problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}
+
+/// <summary>
+/// The client file at rest: every field encrypted on its own under its case's key for its category, found by
+/// pseudonym only, or by the keyed blind index for "is there already a file for this person?".
+/// </summary>
+public sealed class ClientFileStore(
+    IDbContextFactory<HubDbContext> factory,
+    CaseKeyRing keys,
+    KeyStoreState keyState,
+    PolicyHolder policy,
+    TimeProvider time)
+{
+    /// <summary>Opens a new file in <paramref name="step"/>, with the person's blind index and the first fields.</summary>
+    public async Task<CasePseudonym> CreateAsync(string step, PersonKey? person, IReadOnlyDictionary<string, string> fields, CancellationToken cancellationToken)
+    {
+        var checkedFields = Check(fields);
+        var pseudonym = CasePseudonym.New();
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        {
+            db.Cases.Add(new CaseRow
+            {
+                Pseudonym = pseudonym.Value,
+                Status = "open",
+                Step = step,
+                CreatedAt = time.GetUtcNow(),
+                BlindIndex = person is null ? null : keyState.BlindIndex.Compute(person.FullName, person.DateOfBirth),
+            });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await WriteCheckedAsync(pseudonym, checkedFields, cancellationToken);
+        return pseudonym;
+    }
+
+    /// <summary>The open file of this person, if there is one (the most recent when several).</summary>
+    public async Task<CasePseudonym?> FindOpenCaseAsync(PersonKey person, CancellationToken cancellationToken)
+    {
+        var index = keyState.BlindIndex.Compute(person.FullName, person.DateOfBirth);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var found = await db.Cases.AsNoTracking()
+            .Where(c => c.BlindIndex == index && c.Status == "open")
+            .OrderByDescending(c => c.Pseudonym)
+            .Select(c => c.Pseudonym)
+            .FirstOrDefaultAsync(cancellationToken);
+        return found is not null && CasePseudonym.TryParse(found, out var pseudonym) ? pseudonym : null;
+    }
+
+    public async Task<bool> ExistsAsync(CasePseudonym pseudonym, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Cases.AnyAsync(c => c.Pseudonym == pseudonym.Value, cancellationToken);
+    }
+
+    /// <summary>Writes (or overwrites) fields, each encrypted under the current key of its category.</summary>
+    public async Task WriteAsync(CasePseudonym pseudonym, IReadOnlyDictionary<string, string> fields, CancellationToken cancellationToken) =>
+        await WriteCheckedAsync(pseudonym, Check(fields), cancellationToken);
+
+    /// <summary>Reads the fields of the categories in <paramref name="categories"/> (vocabulary bit mask). Each field says whether it decrypted, and if not, why.</summary>
+    public async Task<IReadOnlyList<FieldRead>> ReadAsync(CasePseudonym pseudonym, ulong categories, CancellationToken cancellationToken)
+    {
+        var names = policy.Current.Vocabulary.Categories;
+        var wanted = Enumerable.Range(0, names.Count).Where(i => (categories & (1UL << i)) != 0).Select(i => names.Names[i]).ToList();
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.CaseFields.AsNoTracking()
+            .Where(f => f.Case == pseudonym.Value && wanted.Contains(f.Category))
+            .OrderBy(f => f.Field)
+            .ToListAsync(cancellationToken);
+        var shredded = await db.CaseShreds.AsNoTracking()
+            .Where(s => s.Case == pseudonym.Value)
+            .ToDictionaryAsync(s => s.Category, s => s.DestroyedAt, StringComparer.Ordinal, cancellationToken);
+
+        var result = new List<FieldRead>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (shredded.TryGetValue(row.Category, out var destroyedAt))
+            {
+                result.Add(new FieldRead(row.Field, row.Category, FieldReadStatus.Destroyed, null, destroyedAt));
+                continue;
+            }
+
+            result.Add(await DecryptAsync(pseudonym, row, cancellationToken));
+        }
+
+        return result;
+    }
+
+    /// <summary>Crypto-shredding: destroys the category's keys (every copy of the data becomes unreadable) and records it.</summary>
+    public async Task<DateTimeOffset> DestroyCategoryAsync(CasePseudonym pseudonym, string category, CancellationToken cancellationToken)
+    {
+        var at = await keys.DestroyAsync(pseudonym.Value, category, cancellationToken);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        if (!await db.CaseShreds.AnyAsync(s => s.Case == pseudonym.Value && s.Category == category, cancellationToken))
+        {
+            db.CaseShreds.Add(new CaseShredRow { Case = pseudonym.Value, Category = category, DestroyedAt = at });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return at;
+    }
+
+    /// <summary>
+    /// Rotates a case's key for a category by re-encrypting its fields under a new key version. Resumable: an
+    /// interrupted rotation leaves both versions in place, every field readable, and the next call finishes it.
+    /// Returns the number of fields re-encrypted.
+    /// </summary>
+    public async Task<int> RotateCategoryKeyAsync(CasePseudonym pseudonym, string category, int batchSize, CancellationToken cancellationToken)
+    {
+        var current = await keys.ForWritingAsync(pseudonym.Value, category, cancellationToken);
+        int pendingBelow;
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        {
+            pendingBelow = await db.CaseFields.CountAsync(f => f.Case == pseudonym.Value && f.Category == category && f.KeyVersion < current.Id.Version, cancellationToken);
+        }
+
+        var target = pendingBelow > 0 ? current : await keys.CreateAsync(current.Id with { Version = current.Id.Version + 1 }, cancellationToken);
+        var moved = 0;
+        while (true)
+        {
+            await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            var batch = await db.CaseFields
+                .Where(f => f.Case == pseudonym.Value && f.Category == category && f.KeyVersion < target.Id.Version)
+                .OrderBy(f => f.Field).Take(batchSize).ToListAsync(cancellationToken);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var row in batch)
+            {
+                var read = await DecryptAsync(pseudonym, row, cancellationToken);
+                if (read.Status != FieldReadStatus.Ok)
+                {
+                    throw new InvalidOperationException($"Field '{row.Field}' cannot be re-encrypted: {read.Status}.");
+                }
+
+                row.Ciphertext = Encrypt(target, pseudonym, row.Field, category, read.Value!);
+                row.KeyVersion = target.Id.Version;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            moved += batch.Count;
+        }
+
+        await keys.RetireVersionsBelowAsync(pseudonym.Value, category, target.Id.Version, cancellationToken);
+        return moved;
+    }
+
+    private Dictionary<FieldDefinition, string> Check(IReadOnlyDictionary<string, string> fields)
+    {
+        var set = policy.Current.Set;
+        var problems = new List<string>();
+        var result = new Dictionary<FieldDefinition, string>();
+        foreach (var (id, value) in fields)
+        {
+            var field = set.FindField(id);
+            if (field is null)
+            {
+                problems.Add($"unknown field '{id}'");
+            }
+            else if (FieldValues.Problem(field, value) is { } problem)
+            {
+                problems.Add(problem);
+            }
+            else
+            {
+                result[field] = value;
+            }
+        }
+
+        return problems.Count > 0 ? throw new FieldValidationException(problems) : result;
+    }
+
+    private async Task WriteCheckedAsync(CasePseudonym pseudonym, Dictionary<FieldDefinition, string> fields, CancellationToken cancellationToken)
+    {
+        if (fields.Count == 0)
+        {
+            return;
+        }
+
+        var categories = policy.Current.Vocabulary.Categories.Names;
+        var now = time.GetUtcNow();
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var ids = fields.Keys.Select(f => f.Id).ToList();
+        var existing = await db.CaseFields.Where(f => f.Case == pseudonym.Value && ids.Contains(f.Field)).ToDictionaryAsync(f => f.Field, StringComparer.Ordinal, cancellationToken);
+        foreach (var group in fields.GroupBy(f => categories[f.Key.Category]))
+        {
+            var key = await keys.ForWritingAsync(pseudonym.Value, group.Key, cancellationToken);
+            foreach (var (field, value) in group)
+            {
+                var ciphertext = Encrypt(key, pseudonym, field.Id, group.Key, value);
+                if (existing.TryGetValue(field.Id, out var row))
+                {
+                    row.Ciphertext = ciphertext;
+                    row.KeyVersion = key.Id.Version;
+                    row.UpdatedAt = now;
+                }
+                else
+                {
+                    db.CaseFields.Add(new CaseFieldRow
+                    {
+                        Case = pseudonym.Value, Field = field.Id, Category = group.Key, KeyVersion = key.Id.Version, Ciphertext = ciphertext, UpdatedAt = now,
+                    });
+                }
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static byte[] Encrypt(CaseKey key, CasePseudonym pseudonym, string field, string category, string value)
+    {
+        var plaintext = Encoding.UTF8.GetBytes(value);
+        var aes = key.Rent();
+        try
+        {
+            return FieldCipher.Encrypt(aes, new FieldBinding(pseudonym.Value, field, category, key.Id.Version), plaintext);
+        }
+        finally
+        {
+            key.Return(aes);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    private async Task<FieldRead> DecryptAsync(CasePseudonym pseudonym, CaseFieldRow row, CancellationToken cancellationToken)
+    {
+        CaseKeyLookup lookup;
+        try
+        {
+            lookup = await keys.FindAsync(new CaseKeyId(pseudonym.Value, row.Category, row.KeyVersion), cancellationToken);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // The wrapped key itself was altered or belongs elsewhere.
+            return new FieldRead(row.Field, row.Category, FieldReadStatus.IntegrityFailure, null);
+        }
+
+        if (lookup.Key is not { } key)
+        {
+            return new FieldRead(row.Field, row.Category, lookup.Destroyed ? FieldReadStatus.Destroyed : FieldReadStatus.KeyMissing, null, lookup.DestroyedAt);
+        }
+
+        var length = Math.Max(0, row.Ciphertext.Length - FieldCipher.Overhead);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        var aes = key.Rent();
+        try
+        {
+            var plaintext = buffer.AsSpan(0, length);
+            return FieldCipher.TryDecrypt(aes, new FieldBinding(pseudonym.Value, row.Field, row.Category, row.KeyVersion), row.Ciphertext, plaintext)
+                ? new FieldRead(row.Field, row.Category, FieldReadStatus.Ok, Encoding.UTF8.GetString(plaintext))
+                : new FieldRead(row.Field, row.Category, FieldReadStatus.IntegrityFailure, null);
+        }
+        finally
+        {
+            key.Return(aes);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(buffer.AsSpan(0, length));
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
+
+/// <summary>Secrets the hub loads from the key store at start-up.</summary>
+public sealed class KeyStoreState
+{
+    private BlindIndex? _blindIndex;
+
+    public BlindIndex BlindIndex => _blindIndex ?? throw new InvalidOperationException("The key store has not been opened yet.");
+
+    internal void Set(BlindIndex blindIndex) => _blindIndex = blindIndex;
+}

@@ -1,0 +1,210 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Informatiedeling.Protection;
+using Microsoft.EntityFrameworkCore;
+
+namespace Informatiedeling.Storage.Keys;
+
+/// <summary>Which data-encryption key: one per case and category, in versions (a case key rotation adds one).</summary>
+public readonly record struct CaseKeyId(string Case, string Category, int Version)
+{
+    /// <summary>The wrapping context: a wrapped key unwraps only as the key it was made for.</summary>
+    public string Context => $"case-key|{Case}|{Category}|{Version}";
+}
+
+/// <summary>The outcome of looking up a data-encryption key.</summary>
+public readonly record struct CaseKeyLookup(CaseKey? Key, DateTimeOffset? DestroyedAt)
+{
+    public bool Destroyed => DestroyedAt is not null;
+}
+
+/// <summary>
+/// The data-encryption keys of cases: created on first write of a category, unwrapped once and then cached in
+/// memory, destroyed on request (crypto-shredding). The cache forgets a key the moment it is destroyed, and
+/// zeroes its bytes; readers that still hold it finish their operation and nothing more.
+/// </summary>
+public sealed class CaseKeyRing(IDbContextFactory<KeyStoreDbContext> factory, IKeyEncryptionKeyProvider kek, TimeProvider time) : IDisposable
+{
+    private readonly ConcurrentDictionary<CaseKeyId, CaseKey> _cache = new();
+
+    public int CachedKeys => _cache.Count;
+
+    /// <summary>The key new values of this case and category are written with, created when there is none yet.</summary>
+    /// <exception cref="CategoryDestroyedException">The category's keys were destroyed; nothing may be written to it again.</exception>
+    public async Task<CaseKey> ForWritingAsync(string caseId, string category, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        if (await db.DestroyedKeys.AsNoTracking().SingleOrDefaultAsync(d => d.Case == caseId && d.Category == category, cancellationToken) is { } destroyed)
+        {
+            throw new CategoryDestroyedException(category, destroyed.DestroyedAt);
+        }
+
+        var version = await db.CaseKeys.Where(k => k.Case == caseId && k.Category == category).MaxAsync(k => (int?)k.Version, cancellationToken);
+        if (version is { } v)
+        {
+            var lookup = await FindAsync(new CaseKeyId(caseId, category, v), cancellationToken);
+            return lookup.Key ?? throw new CategoryDestroyedException(category, lookup.DestroyedAt ?? time.GetUtcNow());
+        }
+
+        return await CreateAsync(new CaseKeyId(caseId, category, 1), cancellationToken);
+    }
+
+    /// <summary>Adds a new key version, which becomes the one new values are written with.</summary>
+    public async Task<CaseKey> CreateAsync(CaseKeyId id, CancellationToken cancellationToken)
+    {
+        var material = RandomNumberGenerator.GetBytes(FieldCipher.KeySize);
+        var wrapped = kek.Wrap(material, id.Context);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        db.CaseKeys.Add(new CaseKeyRow
+        {
+            Case = id.Case, Category = id.Category, Version = id.Version, KekId = wrapped.KekId, Wrapped = wrapped.Blob, CreatedAt = time.GetUtcNow(),
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another writer created this version first: use theirs.
+            CryptographicOperations.ZeroMemory(material);
+            var theirs = (await FindAsync(id, cancellationToken)).Key;
+            if (theirs is null)
+            {
+                throw;
+            }
+
+            return theirs;
+        }
+
+        return _cache.GetOrAdd(id, _ => new CaseKey(id, material));
+    }
+
+    public async Task<CaseKeyLookup> FindAsync(CaseKeyId id, CancellationToken cancellationToken)
+    {
+        if (_cache.TryGetValue(id, out var cached))
+        {
+            return new CaseKeyLookup(cached, null);
+        }
+
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var row = await db.CaseKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Case == id.Case && k.Category == id.Category && k.Version == id.Version, cancellationToken);
+        if (row is null)
+        {
+            var destroyed = await db.DestroyedKeys.AsNoTracking().SingleOrDefaultAsync(d => d.Case == id.Case && d.Category == id.Category, cancellationToken);
+            return new CaseKeyLookup(null, destroyed?.DestroyedAt);
+        }
+
+        var material = kek.Unwrap(new WrappedKey(row.KekId, row.Wrapped), id.Context);
+        var key = new CaseKey(id, material);
+        var added = _cache.GetOrAdd(id, key);
+        if (!ReferenceEquals(added, key))
+        {
+            key.Dispose();
+        }
+
+        return new CaseKeyLookup(added, null);
+    }
+
+    /// <summary>Destroys every version of a case's key for a category, records when, and forgets it in memory.</summary>
+    public async Task<DateTimeOffset> DestroyAsync(string caseId, string category, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var existing = await db.DestroyedKeys.AsNoTracking().SingleOrDefaultAsync(d => d.Case == caseId && d.Category == category, cancellationToken);
+        var at = existing?.DestroyedAt ?? time.GetUtcNow();
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            if (existing is null)
+            {
+                db.DestroyedKeys.Add(new DestroyedKeyRow { Case = caseId, Category = category, DestroyedAt = at });
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            await db.CaseKeys.Where(k => k.Case == caseId && k.Category == category).ExecuteDeleteAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        Forget(caseId, category);
+        return at;
+    }
+
+    /// <summary>Deletes the versions below <paramref name="version"/> once no field uses them any more.</summary>
+    public async Task RetireVersionsBelowAsync(string caseId, string category, int version, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await db.CaseKeys.Where(k => k.Case == caseId && k.Category == category && k.Version < version).ExecuteDeleteAsync(cancellationToken);
+        foreach (var id in _cache.Keys.Where(k => k.Case == caseId && k.Category == category && k.Version < version))
+        {
+            if (_cache.TryRemove(id, out var key))
+            {
+                key.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Drops every cached version of a case's category key from memory.</summary>
+    public void Forget(string caseId, string category)
+    {
+        foreach (var id in _cache.Keys.Where(k => k.Case == caseId && k.Category == category))
+        {
+            if (_cache.TryRemove(id, out var key))
+            {
+                key.Dispose();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var key in _cache.Values)
+        {
+            key.Dispose();
+        }
+
+        _cache.Clear();
+    }
+}
+
+/// <summary>An unwrapped data-encryption key in memory, with a small pool of AES-GCM contexts (not thread-safe each).</summary>
+public sealed class CaseKey(CaseKeyId id, byte[] material) : IDisposable
+{
+    private readonly ConcurrentBag<AesGcm> _pool = [];
+    private volatile bool _disposed;
+
+    public CaseKeyId Id { get; } = id;
+
+    public AesGcm Rent()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _pool.TryTake(out var aes) ? aes : new AesGcm(material, 16);
+    }
+
+    public void Return(AesGcm aes)
+    {
+        if (_disposed || _pool.Count >= Environment.ProcessorCount * 2)
+        {
+            aes.Dispose();
+            return;
+        }
+
+        _pool.Add(aes);
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        CryptographicOperations.ZeroMemory(material);
+        while (_pool.TryTake(out var aes))
+        {
+            aes.Dispose();
+        }
+    }
+}
+
+/// <summary>A category whose keys were destroyed cannot be written again.</summary>
+public sealed class CategoryDestroyedException(string category, DateTimeOffset destroyedAt)
+    : Exception($"The keys of category '{category}' of this case were destroyed on {destroyedAt:yyyy-MM-dd}; it cannot be written again.")
+{
+    public string Category { get; } = category;
+
+    public DateTimeOffset DestroyedAt { get; } = destroyedAt;
+}
