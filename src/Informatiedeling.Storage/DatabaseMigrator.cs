@@ -14,6 +14,8 @@ namespace Informatiedeling.Storage;
 /// </summary>
 public sealed class DatabaseMigrator(IServiceScopeFactory scopes, StorageSettings settings, ILogger<DatabaseMigrator> logger)
 {
+    private const long MigrationLockKey = 0x696e666f_6d696731; // "infomig1"
+
     /// <summary>Brings the schema up to date and returns the migrations it applied.</summary>
     /// <exception cref="StorageUnavailableException">The database cannot be reached or refused the connection.</exception>
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken)
@@ -29,6 +31,7 @@ public sealed class DatabaseMigrator(IServiceScopeFactory scopes, StorageSetting
 
             try
             {
+                await EnsureKeyStoreDatabaseAsync(cancellationToken);
                 await using var keys = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<KeyStoreDbContext>>().CreateDbContextAsync(cancellationToken);
                 applied.AddRange(await MigrateAsync(keys, cancellationToken));
             }
@@ -49,8 +52,48 @@ public sealed class DatabaseMigrator(IServiceScopeFactory scopes, StorageSetting
         }
     }
 
+    /// <summary>
+    /// On PostgreSQL the key store is a database of its own; create it when missing. Instances that start
+    /// together may race to create it: "already exists" means another one did.
+    /// </summary>
+    private async Task EnsureKeyStoreDatabaseAsync(CancellationToken cancellationToken)
+    {
+        if (settings.Provider != StorageProvider.PostgreSql)
+        {
+            return;
+        }
+
+        var keys = new NpgsqlConnectionStringBuilder(settings.KeyStoreConnectionString);
+        try
+        {
+            await using var probe = new NpgsqlConnection(keys.ConnectionString);
+            await probe.OpenAsync(cancellationToken);
+            return;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            // Missing: create it below, through the case database's server connection.
+        }
+
+        await using var connection = new NpgsqlConnection(settings.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{keys.Database!.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+        try
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
+            // Another instance created it a moment ago.
+        }
+    }
+
     private async Task<IReadOnlyList<string>> MigrateAsync(DbContext db, CancellationToken cancellationToken)
     {
+        // Instances that start together must not both apply a migration: hold a database-wide lock meanwhile.
+        var connectionString = db.Database.GetConnectionString()!;
+        await using var gate = await DatabaseLock.AcquireAsync(
+            settings.Provider, connectionString, MigrationLockKey, LockFileFor(connectionString), cancellationToken);
         if (settings.Provider == StorageProvider.Sqlite)
         {
             // Write-ahead logging lets readers go on while one writer commits; it is a property of the file.
@@ -67,6 +110,10 @@ public sealed class DatabaseMigrator(IServiceScopeFactory scopes, StorageSetting
 
         return pending;
     }
+
+    private string LockFileFor(string connectionString) => settings.Provider == StorageProvider.Sqlite
+        ? Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource) + ".migrate.lock"
+        : "";
 
     /// <summary>The schema versions this build knows that the database has not applied yet.</summary>
     public static async Task<IReadOnlyList<string>> PendingAsync(HubDbContext db, CancellationToken cancellationToken) =>
