@@ -1,6 +1,7 @@
 using Informatiedeling.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace Informatiedeling.Hub.Tests;
 
@@ -17,6 +18,11 @@ public sealed class HubFactory : WebApplicationFactory<Program>
     }
 
     public string DataDirectory => _dataDirectory;
+
+    /// <summary>Everything the hub logged, at every level.</summary>
+    public CapturedLogs Logs { get; } = new();
+
+    public string ConnectionString => _settings["ConnectionStrings:Hub"] ?? "";
 
     public static HubFactory OnSqlite(IDictionary<string, string?>? extra = null)
     {
@@ -48,6 +54,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -121,7 +121,8 @@ public sealed class ClientFileStore(
     /// interrupted rotation leaves both versions in place, every field readable, and the next call finishes it.
     /// Returns the number of fields re-encrypted.
     /// </summary>
-    public async Task<int> RotateCategoryKeyAsync(CasePseudonym pseudonym, string category, int batchSize, CancellationToken cancellationToken)
+    public async Task<int> RotateCategoryKeyAsync(
+        CasePseudonym pseudonym, string category, int batchSize, CancellationToken cancellationToken, int limit = int.MaxValue)
     {
         var current = await keys.ForWritingAsync(pseudonym.Value, category, cancellationToken);
         int pendingBelow;
@@ -134,10 +135,15 @@ public sealed class ClientFileStore(
         var moved = 0;
         while (true)
         {
+            if (moved >= limit)
+            {
+                return moved; // interrupted on purpose: both key versions stay until a later call finishes
+            }
+
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
             var batch = await db.CaseFields
                 .Where(f => f.Case == pseudonym.Value && f.Category == category && f.KeyVersion < target.Id.Version)
-                .OrderBy(f => f.Field).Take(batchSize).ToListAsync(cancellationToken);
+                .OrderBy(f => f.Field).Take(Math.Min(batchSize, limit - moved)).ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
                 break;

@@ -12,7 +12,8 @@ namespace Informatiedeling.Storage.Keys;
 public sealed class KekRotation(IDbContextFactory<KeyStoreDbContext> factory, IKeyEncryptionKeyProvider kek)
 {
     /// <summary>Starts a rotation (a new KEK) unless <paramref name="resumeOnly"/>; then re-wraps everything not under the current KEK.</summary>
-    public async Task<(string KekId, int Rewrapped)> RotateAsync(bool resumeOnly, int batchSize, CancellationToken cancellationToken)
+    /// <param name="limit">Stop after this many keys (to spread a large rotation over time); run again with <paramref name="resumeOnly"/> to go on.</param>
+    public async Task<(string KekId, int Rewrapped)> RotateAsync(bool resumeOnly, int batchSize, CancellationToken cancellationToken, int limit = int.MaxValue)
     {
         if (!resumeOnly)
         {
@@ -21,10 +22,11 @@ public sealed class KekRotation(IDbContextFactory<KeyStoreDbContext> factory, IK
 
         var current = kek.CurrentKekId;
         var rewrapped = 0;
-        while (true)
+        while (rewrapped < limit)
         {
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
-            var batch = await db.CaseKeys.AsNoTracking().Where(k => k.KekId != current).OrderBy(k => k.Case).Take(batchSize).ToListAsync(cancellationToken);
+            var batch = await db.CaseKeys.AsNoTracking().Where(k => k.KekId != current).OrderBy(k => k.Case)
+                .Take(Math.Min(batchSize, limit - rewrapped)).ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
                 break;
@@ -41,6 +43,11 @@ public sealed class KekRotation(IDbContextFactory<KeyStoreDbContext> factory, IK
                     .ExecuteUpdateAsync(u => u.SetProperty(k => k.KekId, wrapped.KekId).SetProperty(k => k.Wrapped, wrapped.Blob), cancellationToken);
                 cancellationToken.ThrowIfCancellationRequested();
             }
+        }
+
+        if (rewrapped >= limit)
+        {
+            return (current, rewrapped);
         }
 
         await using (var db = await factory.CreateDbContextAsync(cancellationToken))
