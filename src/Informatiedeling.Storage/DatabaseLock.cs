@@ -27,7 +27,9 @@ internal sealed class DatabaseLock : IAsyncDisposable
             return new DatabaseLock(FileGate.Acquire(lockFile), null);
         }
 
-        var session = new NpgsqlConnection(connectionString);
+        // Its own physical connection, never pooled: a session lock on a pooled connection would outlive the
+        // "release" and stay held by an idle connection in the pool.
+        var session = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         try
         {
             await session.OpenAsync(cancellationToken);

@@ -18,6 +18,6 @@ public interface IKeyEncryptionKeyProvider
     /// <exception cref="System.Security.Cryptography.CryptographicException">The wrapped key was altered, belongs to another context, or its KEK is gone.</exception>
     byte[] Unwrap(WrappedKey wrapped, string context);
 
-    /// <summary>Makes a new KEK the current one (for rotation); earlier KEKs still unwrap until retired.</summary>
-    string Rotate();
+    /// <summary>Makes a new KEK the current one (for rotation) and returns its id once it is in use; earlier KEKs still unwrap.</summary>
+    Task<string> RotateAsync(CancellationToken cancellationToken);
 }

@@ -27,11 +27,27 @@ internal sealed class DataProtectionKekProvider(IDataProtectionProvider provider
 
     public byte[] Unwrap(WrappedKey wrapped, string context) => _root.CreateProtector(context).Unprotect(wrapped.Blob);
 
-    public string Rotate()
+    public async Task<string> RotateAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return keys.CreateNewKey(now, now + KekLifetime).KeyId.ToString("N");
+        var created = keys.CreateNewKey(now, now + KekLifetime).KeyId.ToString("N");
+
+        // The key ring is refreshed in the background after a change: wait until wrapping uses the new key.
+        for (var waited = TimeSpan.Zero; CurrentKekId != created; waited += RefreshPoll)
+        {
+            if (waited > RefreshTimeout)
+            {
+                throw new InvalidOperationException($"The new key-encryption key {created} did not come into use within {RefreshTimeout.TotalSeconds} s.");
+            }
+
+            await Task.Delay(RefreshPoll, cancellationToken);
+        }
+
+        return created;
     }
+
+    private static readonly TimeSpan RefreshPoll = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan RefreshTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>A Data Protection payload starts with a 4-byte magic header and the 16-byte id of the key that protected it.</summary>
     private static string KekIdOf(byte[] payload) =>

@@ -17,7 +17,7 @@ public sealed class KekRotation(IDbContextFactory<KeyStoreDbContext> factory, IK
     {
         if (!resumeOnly)
         {
-            kek.Rotate();
+            await kek.RotateAsync(cancellationToken);
         }
 
         var current = kek.CurrentKekId;

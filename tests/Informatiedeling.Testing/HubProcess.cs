@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Informatiedeling.Testing;
+
+/// <summary>The built hub running as a real process on a free loopback port, as an operator would run it.</summary>
+public sealed class HubProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private HubProcess(Process process, Uri address)
+    {
+        _process = process;
+        BaseAddress = address;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string Output => string.Join("\n", _output);
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>Starts the hub and waits until <c>/health/ready</c> answers 200.</summary>
+    public static async Task<HubProcess> StartAsync(IDictionary<string, string> environment, TimeSpan timeout)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            // The hub's own folder, so that it finds its appsettings.json as a deployed hub does.
+            WorkingDirectory = Path.GetDirectoryName(RepositoryPaths.Program("Informatiedeling.Hub", "Informatiedeling.Hub"))!,
+        };
+        start.Environment["Storage__DataDirectory"] = Directory.CreateTempSubdirectory("infodeel-hubproc-").FullName;
+        start.ArgumentList.Add(RepositoryPaths.Program("Informatiedeling.Hub", "Informatiedeling.Hub"));
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Policy__Directory"] = RepositoryPaths.Policies;
+        start.Environment["Policy__Convenant"] = RepositoryPaths.Convenant;
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the hub");
+        var hub = new HubProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { hub._output.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { hub._output.Enqueue(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var client = new HttpClient { BaseAddress = hub.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the hub exited with {process.ExitCode}: {hub.Output}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(new Uri("health/ready", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return hub;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        await hub.DisposeAsync();
+        throw new TimeoutException($"the hub was not ready within {timeout}: {hub.Output}");
+    }
+
+    /// <summary>Ends the process at once, as a crash or SIGKILL would.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
