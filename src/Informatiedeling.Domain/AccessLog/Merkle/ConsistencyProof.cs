@@ -26,6 +26,7 @@ public static class ConsistencyProof
         // root yields the proof last node first. b stays true while the old tree's root is the subtree being
         // descended into; the verifier knows that root already, so it is left out.
         var proof = new List<byte[]>(128);
+        var chunk = MerkleTree.RangeBuffer(newSize);
         long start = 0, size = newSize, m = oldSize;
         var haveOldRoot = true;
         while (m != size)
@@ -34,12 +35,12 @@ public static class ConsistencyProof
             var node = new byte[MerkleHash.Size];
             if (m <= k)
             {
-                MerkleTree.RangeRoot(source, start + k, size - k, node);
+                MerkleTree.RangeRoot(source, start + k, size - k, node, chunk);
                 size = k;
             }
             else
             {
-                MerkleTree.RangeRoot(source, start, k, node);
+                MerkleTree.RangeRoot(source, start, k, node, chunk);
                 start += k;
                 m -= k;
                 size -= k;
@@ -52,7 +53,7 @@ public static class ConsistencyProof
         if (!haveOldRoot)
         {
             var node = new byte[MerkleHash.Size];
-            MerkleTree.RangeRoot(source, start, size, node);
+            MerkleTree.RangeRoot(source, start, size, node, chunk);
             proof.Add(node);
         }
 
@@ -90,9 +91,9 @@ public static class ConsistencyProof
             return false;
         }
 
-        foreach (var node in proof)
+        for (var i = 0; i < proof.Count; i++)
         {
-            if (node is null || node.Length != MerkleHash.Size)
+            if (proof[i] is null || proof[i].Length != MerkleHash.Size)
             {
                 return false;
             }

@@ -17,6 +17,7 @@ public static class InclusionProof
         // PATH(m, D[n]) recurses into the half holding m and appends the root of the other half, so walking down
         // from the root yields the path farthest sibling first.
         var path = new List<byte[]>(64);
+        var chunk = MerkleTree.RangeBuffer(treeSize);
         long start = 0, size = treeSize, m = leafIndex;
         while (size > 1)
         {
@@ -24,12 +25,12 @@ public static class InclusionProof
             var sibling = new byte[MerkleHash.Size];
             if (m < k)
             {
-                MerkleTree.RangeRoot(source, start + k, size - k, sibling);
+                MerkleTree.RangeRoot(source, start + k, size - k, sibling, chunk);
                 size = k;
             }
             else
             {
-                MerkleTree.RangeRoot(source, start, k, sibling);
+                MerkleTree.RangeRoot(source, start, k, sibling, chunk);
                 start += k;
                 m -= k;
                 size -= k;

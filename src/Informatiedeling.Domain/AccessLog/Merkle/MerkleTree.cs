@@ -53,18 +53,24 @@ public static class MerkleTree
         ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         var root = new byte[MerkleHash.Size];
-        RangeRoot(source, 0, size, root);
+        RangeRoot(source, 0, size, root, RangeBuffer(size));
         return root;
     }
 
-    /// <summary>Writes MTH(D[start:start+count]) into <paramref name="destination"/>, streaming the range.</summary>
-    internal static void RangeRoot(ILeafHashSource source, long start, long count, Span<byte> destination)
+    /// <summary>A buffer for <see cref="RangeRoot"/> over ranges of at most <paramref name="maxCount"/> leaves.</summary>
+    internal static byte[] RangeBuffer(long maxCount) => new byte[(int)Math.Clamp(maxCount, 1, ChunkLeaves) * MerkleHash.Size];
+
+    /// <summary>
+    /// Writes MTH(D[start:start+count]) into <paramref name="destination"/>, streaming the range through
+    /// <paramref name="chunk"/> (from <see cref="RangeBuffer"/>).
+    /// </summary>
+    internal static void RangeRoot(ILeafHashSource source, long start, long count, Span<byte> destination, byte[] chunk)
     {
         var accumulator = new MerkleAccumulator();
-        var chunk = new byte[(int)Math.Min(count, ChunkLeaves) * MerkleHash.Size];
+        var chunkLeaves = chunk.Length / MerkleHash.Size;
         for (var done = 0L; done < count;)
         {
-            var leaves = (int)Math.Min(count - done, ChunkLeaves);
+            var leaves = (int)Math.Min(count - done, chunkLeaves);
             var span = chunk.AsSpan(0, leaves * MerkleHash.Size);
             source.GetLeafHashes(start + done, span);
             for (var offset = 0; offset < span.Length; offset += MerkleHash.Size)
