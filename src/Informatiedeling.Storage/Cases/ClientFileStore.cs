@@ -234,14 +234,13 @@ public sealed class ClientFileStore(
     private static byte[] Encrypt(CaseKey key, CasePseudonym pseudonym, string field, string category, string value)
     {
         var plaintext = Encoding.UTF8.GetBytes(value);
-        var aes = key.Rent();
+        using var lease = key.Lease();
         try
         {
-            return FieldCipher.Encrypt(aes, new FieldBinding(pseudonym.Value, field, category, key.Id.Version), plaintext);
+            return FieldCipher.Encrypt(lease.Aes, key.BindingPrefix, field, plaintext);
         }
         finally
         {
-            key.Return(aes);
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(plaintext);
         }
     }
@@ -266,17 +265,16 @@ public sealed class ClientFileStore(
 
         var length = Math.Max(0, row.Ciphertext.Length - FieldCipher.Overhead);
         var buffer = ArrayPool<byte>.Shared.Rent(length);
-        var aes = key.Rent();
+        using var lease = key.Lease();
         try
         {
             var plaintext = buffer.AsSpan(0, length);
-            return FieldCipher.TryDecrypt(aes, new FieldBinding(pseudonym.Value, row.Field, row.Category, row.KeyVersion), row.Ciphertext, plaintext)
+            return FieldCipher.TryDecrypt(lease.Aes, key.BindingPrefix, row.Field, row.Ciphertext, plaintext)
                 ? new FieldRead(row.Field, row.Category, FieldReadStatus.Ok, Encoding.UTF8.GetString(plaintext))
                 : new FieldRead(row.Field, row.Category, FieldReadStatus.IntegrityFailure, null);
         }
         finally
         {
-            key.Return(aes);
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(buffer.AsSpan(0, length));
             ArrayPool<byte>.Shared.Return(buffer);
         }

@@ -79,13 +79,14 @@ public sealed class CaseKeyRing(IDbContextFactory<KeyStoreDbContext> factory, IK
         return _cache.GetOrAdd(id, _ => new CaseKey(id, material));
     }
 
-    public async Task<CaseKeyLookup> FindAsync(CaseKeyId id, CancellationToken cancellationToken)
-    {
-        if (_cache.TryGetValue(id, out var cached))
-        {
-            return new CaseKeyLookup(cached, null);
-        }
+    /// <summary>The key of <paramref name="id"/>: from memory when cached (no allocation), else unwrapped from the key store.</summary>
+    public ValueTask<CaseKeyLookup> FindAsync(CaseKeyId id, CancellationToken cancellationToken) =>
+        _cache.TryGetValue(id, out var cached)
+            ? new ValueTask<CaseKeyLookup>(new CaseKeyLookup(cached, null))
+            : new ValueTask<CaseKeyLookup>(LoadAsync(id, cancellationToken));
 
+    private async Task<CaseKeyLookup> LoadAsync(CaseKeyId id, CancellationToken cancellationToken)
+    {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var row = await db.CaseKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Case == id.Case && k.Category == id.Category && k.Version == id.Version, cancellationToken);
         if (row is null)
@@ -167,37 +168,60 @@ public sealed class CaseKeyRing(IDbContextFactory<KeyStoreDbContext> factory, IK
 /// <summary>An unwrapped data-encryption key in memory, with a small pool of AES-GCM contexts (not thread-safe each).</summary>
 public sealed class CaseKey(CaseKeyId id, byte[] material) : IDisposable
 {
-    private readonly ConcurrentBag<AesGcm> _pool = [];
+    private readonly ConcurrentQueue<AesGcm> _pool = new();
+    private int _pooled;
     private volatile bool _disposed;
 
     public CaseKeyId Id { get; } = id;
 
-    public AesGcm Rent()
+    /// <summary>The associated-data prefix every field under this key is bound to (case, category, version).</summary>
+    public byte[] BindingPrefix { get; } = FieldCipher.BindingPrefix(id.Case, id.Category, id.Version);
+
+    /// <summary>An AES-GCM context of this key for one operation; disposing the lease returns it to the pool.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Ownership moves to the lease, which returns the context to the pool or disposes it.")]
+    public AesGcmLease Lease() => new(this, Rent());
+
+    private AesGcm Rent()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _pool.TryTake(out var aes) ? aes : new AesGcm(material, 16);
+        if (_pool.TryDequeue(out var aes))
+        {
+            Interlocked.Decrement(ref _pooled);
+            return aes;
+        }
+
+        return new AesGcm(material, 16);
     }
 
-    public void Return(AesGcm aes)
+    internal void Return(AesGcm aes)
     {
-        if (_disposed || _pool.Count >= Environment.ProcessorCount * 2)
+        if (_disposed || Interlocked.Increment(ref _pooled) > Environment.ProcessorCount * 2)
         {
+            Interlocked.Decrement(ref _pooled);
             aes.Dispose();
             return;
         }
 
-        _pool.Add(aes);
+        _pool.Enqueue(aes);
     }
 
     public void Dispose()
     {
         _disposed = true;
         CryptographicOperations.ZeroMemory(material);
-        while (_pool.TryTake(out var aes))
+        while (_pool.TryDequeue(out var aes))
         {
             aes.Dispose();
         }
     }
+}
+
+/// <summary>One AES-GCM context borrowed from a <see cref="CaseKey"/>'s pool.</summary>
+public readonly struct AesGcmLease(CaseKey owner, AesGcm aes) : IDisposable
+{
+    public AesGcm Aes { get; } = aes;
+
+    public void Dispose() => owner.Return(Aes);
 }
 
 /// <summary>A category whose keys were destroyed cannot be written again.</summary>
