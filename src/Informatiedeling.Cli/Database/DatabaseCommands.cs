@@ -12,35 +12,17 @@ internal static class DatabaseCommands
         var storage = new StorageOptions();
         var migrate = new Command("migrate", "Bring the database schemas up to date.");
         storage.AddTo(migrate);
-        migrate.SetAction(async (parse, ct) =>
+        migrate.SetAction(async (parse, ct) => await storage.RunAsync(parse, error, async services =>
         {
-            var (services, problem) = storage.Build(parse);
-            if (services is null)
+            var applied = await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(ct);
+            foreach (var migration in applied)
             {
-                await error.WriteLineAsync($"infodeel: {problem}");
-                return 2;
+                await output.WriteLineAsync($"applied {migration}");
             }
 
-            await using (services)
-            {
-                try
-                {
-                    var applied = await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(ct);
-                    foreach (var migration in applied)
-                    {
-                        await output.WriteLineAsync($"applied {migration}");
-                    }
-
-                    await output.WriteLineAsync($"{services.GetRequiredService<StorageSettings>().Describe()}: schema current ({applied.Count} migration(s) applied)");
-                    return 0;
-                }
-                catch (StorageUnavailableException e)
-                {
-                    await error.WriteLineAsync($"infodeel: {e.Message}");
-                    return 1;
-                }
-            }
-        });
+            await output.WriteLineAsync($"{services.GetRequiredService<StorageSettings>().Describe()}: schema current ({applied.Count} migration(s) applied)");
+            return 0;
+        }));
         return new Command("db", "The hub's databases.") { migrate };
     }
 }

@@ -61,28 +61,12 @@ internal static class KeyCommands
         return new Command("keys", "Key management: rotation.") { rotate, rotateCase };
     }
 
-    private static async Task<int> WithStorageAsync(StorageOptions storage, ParseResult parse, TextWriter error, Func<IServiceProvider, Task<int>> action)
-    {
-        var (services, problem) = storage.Build(parse);
-        if (services is null)
+    /// <summary>Opens the key store (migrating first, as the hub does) and runs <paramref name="action"/>.</summary>
+    private static Task<int> WithStorageAsync(StorageOptions storage, ParseResult parse, TextWriter error, Func<IServiceProvider, Task<int>> action) =>
+        storage.RunAsync(parse, error, async services =>
         {
-            await error.WriteLineAsync($"infodeel: {problem}");
-            return 2;
-        }
-
-        await using (services)
-        {
-            try
-            {
-                await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
-                await services.OpenKeyStoreAsync(CancellationToken.None);
-                return await action(services);
-            }
-            catch (StorageUnavailableException e)
-            {
-                await error.WriteLineAsync($"infodeel: {e.Message}");
-                return 1;
-            }
-        }
-    }
+            await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+            await services.OpenKeyStoreAsync(CancellationToken.None);
+            return await action(services);
+        });
 }

@@ -24,8 +24,35 @@ internal sealed class StorageOptions
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> with the hub's storage services; configuration and database problems become
+    /// one line on <paramref name="error"/> and exit status 2 (configuration) or 1 (database).
+    /// </summary>
+    public async Task<int> RunAsync(ParseResult parse, TextWriter error, Func<IServiceProvider, Task<int>> action)
+    {
+        var (services, problem) = Build(parse);
+        if (services is null)
+        {
+            await error.WriteLineAsync($"infodeel: {problem}");
+            return 2;
+        }
+
+        await using (services)
+        {
+            try
+            {
+                return await action(services);
+            }
+            catch (StorageUnavailableException e)
+            {
+                await error.WriteLineAsync($"infodeel: {e.Message}");
+                return 1;
+            }
+        }
+    }
+
     /// <summary>The hub's storage services, or a one-line reason they cannot be built.</summary>
-    public (ServiceProvider? Services, string? Error) Build(ParseResult parse)
+    private (ServiceProvider? Services, string? Error) Build(ParseResult parse)
     {
         StorageSettings settings;
         try
