@@ -17,6 +17,9 @@ public sealed class HubFactory : WebApplicationFactory<Program>
         _dataDirectory = dataDirectory;
     }
 
+    /// <summary>The hosting environment; Testing unless a test needs Development's behaviour.</summary>
+    public string Environment { get; init; } = "Testing";
+
     public string DataDirectory => _dataDirectory;
 
     /// <summary>Everything the hub logged, at every level.</summary>
@@ -24,10 +27,10 @@ public sealed class HubFactory : WebApplicationFactory<Program>
 
     public string ConnectionString => _settings["ConnectionStrings:Hub"] ?? "";
 
-    public static HubFactory OnSqlite(IDictionary<string, string?>? extra = null)
+    public static HubFactory OnSqlite(IDictionary<string, string?>? extra = null, string environment = "Testing")
     {
         var data = Directory.CreateTempSubdirectory("infodeel-hub-").FullName;
-        return new HubFactory(Settings("sqlite", null, data, extra), data);
+        return new HubFactory(Settings("sqlite", null, data, extra), data) { Environment = environment };
     }
 
     /// <summary>
@@ -53,7 +56,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(Environment);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         foreach (var (key, value) in _settings)
         {

@@ -1,3 +1,4 @@
+using Informatiedeling.Hub.Authentication;
 using Informatiedeling.Hub.Health;
 using Informatiedeling.Hub.Policy;
 using Informatiedeling.Policy;
@@ -34,6 +35,7 @@ internal static class HubHosting
         });
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddOpenApi();
+        builder.AddHubAuthentication();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<PolicyReadyCheck>("policy", tags: [HealthEndpoints.ReadyTag]);
@@ -57,8 +59,11 @@ internal static class HubHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapOpenApi();
         app.MapHealthEndpoints();
+        app.MapIdentityEndpoints();
         return app;
     }
 

@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Informatiedeling.Hub.Authentication;
+
+/// <summary>
+/// The identity providers the hub trusts: typically one per partner organisation. Each may only assert the
+/// partners listed for it, so a compromised or misconfigured provider cannot speak for another organisation.
+/// </summary>
+public sealed class HubAuthenticationOptions
+{
+    public const string Section = "Authentication";
+
+    public List<TrustedIssuer> Issuers { get; set; } = [];
+
+    public DevelopmentIssuerOptions DevelopmentIssuer { get; set; } = new();
+
+    /// <summary>Tolerance for clock differences when checking token lifetimes.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>One OpenID Connect provider: where it is, which audience its tokens carry, which claims mean what.</summary>
+public sealed class TrustedIssuer
+{
+    [Required]
+    public string Name { get; set; } = "";
+
+    /// <summary>The exact <c>iss</c> value; discovery is fetched from <c>{Issuer}/.well-known/openid-configuration</c>.</summary>
+    [Required]
+    public string Issuer { get; set; } = "";
+
+    [Required]
+    public string Audience { get; set; } = "";
+
+    public string UserClaim { get; set; } = "sub";
+
+    public string PartnerClaim { get; set; } = "partner";
+
+    /// <summary>The partners this issuer may assert. Required: an issuer that may assert anyone is a single point of failure.</summary>
+    [MinLength(1)]
+    public List<string> Partners { get; set; } = [];
+
+    /// <summary>Only for loopback test providers; production metadata is always fetched over HTTPS.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>The shortest time between two refreshes of the provider's signing keys (on an unknown key id).</summary>
+    public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>A built-in issuer for local use without any provider. Refused outside the Development environment.</summary>
+public sealed class DevelopmentIssuerOptions
+{
+    public bool Enabled { get; set; }
+}

@@ -1,0 +1,255 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Informatiedeling.Hub.Hosting;
+using Informatiedeling.Policy;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Informatiedeling.Hub.Authentication;
+
+/// <summary>
+/// The hub as a resource server of its partners' OpenID Connect providers: one JWT bearer scheme per trusted
+/// issuer, chosen by the token's <c>iss</c>, each validating strictly — asymmetric algorithms only, issuer,
+/// audience, lifetime with small skew, the key id against the issuer's published keys, <c>typ: at+jwt</c> — and
+/// admitting a token only when its partner claim is one that issuer may assert.
+/// </summary>
+internal static partial class AuthenticationSetup
+{
+    public const string Scheme = "partner-bearer";
+    private const string Rejecting = "no-trusted-issuer";
+    private const string DevelopmentScheme = "issuer:development";
+
+    /// <summary>Signature algorithms accepted: RSA and ECDSA only. Never <c>none</c>, never HMAC (a shared key is no proof of origin).</summary>
+    private static readonly string[] AsymmetricAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
+    public static void AddHubAuthentication(this WebApplicationBuilder builder)
+    {
+        var settings = builder.Configuration.GetSection(HubAuthenticationOptions.Section).Get<HubAuthenticationOptions>() ?? new();
+        Validate(settings, builder.Environment);
+
+        var schemes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var authentication = builder.Services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Partner bearer tokens", o => o.ForwardDefaultSelector = context => SchemeFor(context, schemes))
+            .AddScheme<AuthenticationSchemeOptions, RejectingHandler>(Rejecting, null);
+
+        foreach (var issuer in settings.Issuers)
+        {
+            var name = $"issuer:{issuer.Name}";
+            schemes[issuer.Issuer] = name;
+            authentication.AddJwtBearer(name, jwt =>
+            {
+                jwt.Authority = issuer.Issuer;
+                jwt.Audience = issuer.Audience;
+                jwt.RequireHttpsMetadata = issuer.RequireHttpsMetadata;
+                jwt.MapInboundClaims = false;
+                jwt.RefreshOnIssuerKeyNotFound = true;
+                jwt.RefreshInterval = issuer.KeyRefreshInterval;
+                jwt.TokenValidationParameters = Strict(issuer.Issuer, issuer.Audience, settings.ClockSkew);
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = context => Admit(context, issuer.Issuer, issuer.UserClaim, issuer.PartnerClaim, issuer.Partners),
+                    OnAuthenticationFailed = context => RetryAfterKeyRotationAsync(context, issuer),
+                };
+            });
+        }
+
+        if (settings.DevelopmentIssuer.Enabled)
+        {
+            builder.Services.AddSingleton<DevelopmentIssuer>();
+            schemes[DevelopmentIssuer.IssuerName] = DevelopmentScheme;
+            authentication.AddJwtBearer(DevelopmentScheme, jwt =>
+            {
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = Strict(DevelopmentIssuer.IssuerName, DevelopmentIssuer.Audience, settings.ClockSkew);
+                jwt.Events = new JwtBearerEvents { OnTokenValidated = context => Admit(context, DevelopmentIssuer.IssuerName, "sub", "partner", null) };
+            });
+            builder.Services.AddOptions<JwtBearerOptions>(DevelopmentScheme)
+                .Configure<DevelopmentIssuer>((jwt, issuer) => jwt.TokenValidationParameters.IssuerSigningKey = issuer.SigningKey);
+        }
+
+        builder.Services.AddAuthorization();
+    }
+
+    private static TokenValidationParameters Strict(string issuer, string audience, TimeSpan skew) => new()
+    {
+        ValidIssuer = issuer,
+        ValidateIssuer = true,
+        ValidAudience = audience,
+        ValidateAudience = true,
+        ValidateLifetime = true,
+        RequireExpirationTime = true,
+        ClockSkew = skew,
+        RequireSignedTokens = true,
+        ValidateIssuerSigningKey = true,
+        TryAllIssuerSigningKeys = false,
+        ValidAlgorithms = AsymmetricAlgorithms,
+        ValidTypes = ["at+jwt"],
+        NameClaimType = PartnerClaims.User,
+    };
+
+    /// <summary>Admits a validated token only with a partner claim this issuer may assert and the convenant knows.</summary>
+    private static Task Admit(TokenValidatedContext context, string issuer, string userClaim, string partnerClaim, IReadOnlyCollection<string>? allowed)
+    {
+        if (AdmissionProblem(context.Principal!, context.HttpContext, issuer, userClaim, partnerClaim, allowed) is { } problem)
+        {
+            context.Fail(problem);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static string? AdmissionProblem(
+        ClaimsPrincipal principal, HttpContext http, string issuer, string userClaim, string partnerClaim, IReadOnlyCollection<string>? allowed)
+    {
+        var partner = principal.FindFirst(partnerClaim)?.Value;
+        var user = principal.FindFirst(userClaim)?.Value;
+        var vocabulary = http.RequestServices.GetRequiredService<PolicyHolder>().Current.Vocabulary;
+        if (string.IsNullOrEmpty(user) || string.IsNullOrEmpty(partner))
+        {
+            return "The token has no user or no partner claim.";
+        }
+
+        if (allowed is not null && !allowed.Contains(partner, StringComparer.Ordinal))
+        {
+            return "The issuer asserted a partner it may not assert.";
+        }
+
+        if (!vocabulary.Partners.TryGetIndex(partner, out _))
+        {
+            return "The partner is not a party to the convenant.";
+        }
+
+        principal.AddIdentity(new ClaimsIdentity(
+            [new Claim(PartnerClaims.Partner, partner), new Claim(PartnerClaims.User, user), new Claim(PartnerClaims.Issuer, issuer)],
+            "partner", PartnerClaims.User, null));
+        return null;
+    }
+
+    /// <summary>
+    /// A token signed with a key the hub has not seen yet (the provider rotated): the handler has asked for the
+    /// provider's keys anew; validate once more with them, so that callers see no failure across a rotation.
+    /// Everything else about the token is checked exactly as before.
+    /// </summary>
+    private static async Task RetryAfterKeyRotationAsync(AuthenticationFailedContext context, TrustedIssuer issuer)
+    {
+        if (context.Options.ConfigurationManager is not { } manager)
+        {
+            return;
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        string kid;
+        try
+        {
+            kid = new JsonWebToken(header["Bearer ".Length..].Trim()).Kid;
+        }
+        catch (ArgumentException)
+        {
+            return;
+        }
+
+        var known = await manager.GetConfigurationAsync(context.HttpContext.RequestAborted);
+        if (string.IsNullOrEmpty(kid) || known.SigningKeys.Any(k => k.KeyId == kid))
+        {
+            return; // a key the hub knows: a bad signature, not a rotation
+        }
+
+        // The keys are fetched in the background (at most once per KeyRefreshInterval): wait briefly for them.
+        manager.RequestRefresh();
+        var configuration = known;
+        for (var waited = 0; waited < 1000 && !configuration.SigningKeys.Any(k => k.KeyId == kid); waited += 50)
+        {
+            await Task.Delay(50, context.HttpContext.RequestAborted);
+            configuration = await manager.GetConfigurationAsync(context.HttpContext.RequestAborted);
+        }
+
+        var parameters = context.Options.TokenValidationParameters.Clone();
+        parameters.IssuerSigningKeys = configuration.SigningKeys;
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(header["Bearer ".Length..].Trim(), parameters);
+        if (!result.IsValid)
+        {
+            return;
+        }
+
+        var principal = new ClaimsPrincipal(result.ClaimsIdentity);
+        if (AdmissionProblem(principal, context.HttpContext, issuer.Issuer, issuer.UserClaim, issuer.PartnerClaim, issuer.Partners) is null)
+        {
+            context.Principal = principal;
+            context.Success();
+        }
+    }
+
+    /// <summary>Picks the scheme of the token's issuer, read before validation only to route it; unknown issuers are rejected.</summary>
+    private static string SchemeFor(HttpContext context, Dictionary<string, string> schemes)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return Rejecting;
+        }
+
+        try
+        {
+            var issuer = new JsonWebToken(header["Bearer ".Length..].Trim()).Issuer;
+            return schemes.TryGetValue(issuer ?? "", out var scheme) ? scheme : Rejecting;
+        }
+        catch (ArgumentException)
+        {
+            return Rejecting;
+        }
+    }
+
+    private static void Validate(HubAuthenticationOptions settings, IWebHostEnvironment environment)
+    {
+        if (settings.DevelopmentIssuer.Enabled && !environment.IsDevelopment())
+        {
+            throw new HubStartupException(
+                $"Authentication:DevelopmentIssuer:Enabled is true in the '{environment.EnvironmentName}' environment. The development issuer " +
+                "mints tokens for any partner and runs only in Development; turn it off and configure Authentication:Issuers.");
+        }
+
+        foreach (var issuer in settings.Issuers)
+        {
+            var problem = issuer switch
+            {
+                { Name.Length: 0 } => "has no Name",
+                _ when !Uri.TryCreate(issuer.Issuer, UriKind.Absolute, out _) => "has no absolute Issuer URL",
+                { Audience.Length: 0 } => "has no Audience",
+                { Partners.Count: 0 } => "lists no Partners it may assert",
+                { RequireHttpsMetadata: true } when !issuer.Issuer.StartsWith("https://", StringComparison.Ordinal) => "is not https (set RequireHttpsMetadata false only for a loopback test provider)",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                throw new HubStartupException($"Authentication:Issuers entry '{issuer.Name}' {problem}.");
+            }
+        }
+
+        foreach (var duplicate in settings.Issuers.GroupBy(i => i.Issuer, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            throw new HubStartupException($"Authentication:Issuers lists issuer '{duplicate.Key}' twice.");
+        }
+    }
+
+    /// <summary>Answers every request it is asked to authenticate with "no result": a token from no trusted issuer is anonymous.</summary>
+    private sealed class RejectingHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync() => Task.FromResult(AuthenticateResult.NoResult());
+
+        protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+        {
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            Response.Headers.WWWAuthenticate = "Bearer";
+            return Task.CompletedTask;
+        }
+    }
+}

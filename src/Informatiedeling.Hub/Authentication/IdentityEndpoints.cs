@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+using Informatiedeling.Policy;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Informatiedeling.Hub.Authentication;
+
+/// <summary><c>GET /me</c>: who the hub takes the caller to be. <c>POST /dev/token</c>: tokens from the development issuer (Development only).</summary>
+internal static class IdentityEndpoints
+{
+    public static void MapIdentityEndpoints(this WebApplication app)
+    {
+        app.MapGet("/me", (HttpContext context) => TypedResults.Ok(new WhoAmI(
+                context.User.PartnerOf()!, context.User.UserOf()!, context.User.FindFirst(PartnerClaims.Issuer)!.Value)))
+            .RequireAuthorization()
+            .WithName("WhoAmI")
+            .WithSummary("The partner and user the hub takes the caller to be.")
+            .WithTags("Identity");
+
+        if (app.Services.GetService<DevelopmentIssuer>() is not null)
+        {
+            app.MapPost("/dev/token", Results<Ok<DevelopmentToken>, ProblemHttpResult> (DevelopmentTokenRequest request, DevelopmentIssuer issuer, PolicyHolder policy) =>
+                {
+                    if (!policy.Current.Vocabulary.Partners.TryGetIndex(request.Partner, out _))
+                    {
+                        return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown partner",
+                            detail: $"'{request.Partner}' is not a party to the convenant.");
+                    }
+
+                    var lifetime = TimeSpan.FromHours(1);
+                    return TypedResults.Ok(new DevelopmentToken(issuer.Mint(request.Partner, request.User, lifetime), "Bearer", (int)lifetime.TotalSeconds));
+                })
+                .WithName("DevelopmentToken")
+                .WithSummary("Development only: an access token for a reference partner, without an identity provider.")
+                .WithTags("Identity");
+        }
+    }
+}
+
+public sealed record WhoAmI(string Partner, string User, string Issuer);
+
+public sealed record DevelopmentTokenRequest([property: Required] string Partner, [property: Required] string User);
+
+public sealed record DevelopmentToken(string AccessToken, string TokenType, int ExpiresIn);
