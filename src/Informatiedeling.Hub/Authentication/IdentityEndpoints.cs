@@ -12,6 +12,7 @@ internal static class IdentityEndpoints
         app.MapGet("/me", (HttpContext context) => TypedResults.Ok(new WhoAmI(
                 context.User.PartnerOf()!, context.User.UserOf()!, context.User.FindFirst(PartnerClaims.Issuer)!.Value)))
             .RequireAuthorization()
+            .RequireRateLimiting(Hosting.RateLimiting.PerUser)
             .WithName("WhoAmI")
             .WithSummary("The partner and user the hub takes the caller to be.")
             .WithTags("Identity");

@@ -30,6 +30,35 @@ public sealed class DevelopmentIssuerTests
     }
 
     [Fact]
+    public async Task Each_user_is_rate_limited_on_its_own_with_a_429_problem()
+    {
+        await using var hub = HubFactory.OnSqlite(new Dictionary<string, string?>(Enabled) { ["RateLimiting:Burst"] = "5", ["RateLimiting:PerPeriod"] = "1", ["RateLimiting:Period"] = "01:00:00" }, environment: "Development");
+        var client = hub.CreateClient();
+        async Task<HttpResponseMessage> MeAsync(string token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/me");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return await client.SendAsync(request);
+        }
+
+        async Task<string> TokenAsync(string user) =>
+            (await (await client.PostAsJsonAsync("/dev/token", new DevelopmentTokenRequest("politie", user))).Content.ReadFromJsonAsync<DevelopmentToken>())!.AccessToken;
+
+        var busy = await TokenAsync("busy-agent");
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++)
+        {
+            statuses.Add((await MeAsync(busy)).StatusCode);
+        }
+
+        Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        using var limited = await MeAsync(busy);
+        await Hosting.ProblemDetailsTests.AssertProblemAsync(limited, HttpStatusCode.TooManyRequests);
+        Assert.Equal(HttpStatusCode.OK, (await MeAsync(await TokenAsync("quiet-agent"))).StatusCode);
+    }
+
+    [Fact]
     public async Task Outside_development_there_is_no_token_endpoint()
     {
         await using var hub = HubFactory.OnSqlite();
