@@ -20,6 +20,12 @@ public sealed record PurposeRule(
     public const byte AnyRole = 0b1_1111;
 }
 
+/// <summary>
+/// Who may do something to a client file (art. 5.6): these partners, holding one of these roles in one of these
+/// steps of an open case. <see cref="Roles"/> 0 means no role on the case is needed (taking in a report).
+/// </summary>
+public sealed record ActionRule(RuleRef Rule, int Action, ulong Partners, byte Roles, ulong Steps);
+
 /// <summary>The data categories a RASCI role may see (art. 6).</summary>
 public sealed record RoleView(RuleRef Rule, Role Role, ulong Categories);
 
@@ -72,7 +78,8 @@ public sealed record RuleSections(
     ImmutableArray<StatusFence> StatusFences,
     ImmutableArray<RetentionRule> Retention,
     DefaultRasci? Rasci,
-    ImmutableArray<FieldDefinition> Fields)
+    ImmutableArray<FieldDefinition> Fields,
+    ImmutableArray<ActionRule> Actions)
 {
     /// <summary>Where each section starts (or the policy folder when it is missing), for errors about a whole section.</summary>
     public IReadOnlyDictionary<string, SourcePosition> SectionPositions { get; init; } = new Dictionary<string, SourcePosition>();

@@ -66,6 +66,9 @@ public sealed class Vocabulary
 
     public required ImmutableArray<string> ClosureReasons { get; init; }
 
+    /// <summary>What may be done to a client file (art. 5.6).</summary>
+    public required NameTable Actions { get; init; }
+
     public required ImmutableArray<string> PartnerNames { get; init; }
 
     /// <summary>Articles behind the decisions made before any rule: unknown identifiers, no role, invitations, purpose binding.</summary>

@@ -69,6 +69,8 @@ public sealed class PolicyLoaderTests
         { "fences.yaml", "    article: \"7.1\"\n", "    article: \"7.1\"\n    article: \"7.2\"\n", "PL005", "duplicate key 'article'", "article: \"7.2\"" },
         { "rasci.yaml", "{ step: melding, R: [veilig-thuis]", "{ step: melding, R: [veilig-thuis, gemeente]", "PL070", "role R to gemeente", null },
         { "rasci.yaml", "C: [shell], I: [veilig-thuis]", "C: [ggd], I: [veilig-thuis]", "PL031", "'ggd' is a shell partner", "C: [ggd]" },
+        { "actions.yaml", "    partners: [veilig-thuis]\n", "    partners: [veilig-thuis, politie]\n", "PL070", "grants partners politie", "- id: handeling-melding-aannemen" },
+        { "actions.yaml", "    roles: [A]\n    steps: [uitvoering, nazorg]\n", "    steps: [uitvoering, nazorg]\n", "PL070", "grants the action without a role on the case", "- id: handeling-dossier-sluiten" },
         { "purposes.yaml", "scope: aggregate", "scope: evaluation-record", "PL070", "grants scope 'evaluation-record'", "- id: doel-monitoring" },
     };
 

@@ -28,4 +28,5 @@ public enum IdentifierKind : byte
     Category,
     Purpose,
     CaseStatus,
+    Action,
 }

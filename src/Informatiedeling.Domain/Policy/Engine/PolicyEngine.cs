@@ -18,6 +18,8 @@ public sealed class PolicyEngine
     private readonly CompiledStatusFence?[] _statusFences;
     private readonly CompiledCategoryFence?[] _categoryFences;
     private readonly CompiledRoleView[] _roleViews;
+    private readonly CompiledAction[] _actions;
+    private readonly Explanation _closedCase;
 
     private PolicyEngine(PolicySet set)
     {
@@ -58,6 +60,13 @@ public sealed class PolicyEngine
             _roleViews[(int)view.Role] = new CompiledRoleView(view, _v);
         }
 
+        _actions = new CompiledAction[_v.Actions.Count];
+        foreach (var action in rules.Actions)
+        {
+            _actions[action.Action] = new CompiledAction(action, _v);
+        }
+
+        _closedCase = new Explanation("dossier-gesloten", "5.5", DecisionReason.CaseStatusFenced, "a closed case can no longer be changed");
         AllCategories = _v.Categories.All;
     }
 
@@ -115,6 +124,58 @@ public sealed class PolicyEngine
         }
 
         return Decide(partner, request.Role, step, request.Status, purpose, requested, request.At, request.InvitedUntil, request.HasJustification);
+    }
+
+    /// <summary>Decides whether a partner, in its role on the case, may perform <paramref name="action"/> (art. 5.6).</summary>
+    public ActionDecision DecideAction(PartnerId partner, Role? role, StepId step, CaseStatus status, string action, DateTimeOffset at, DateTimeOffset? invitedUntil)
+    {
+        if (!_v.Partners.TryGetIndex(partner.Value ?? "", out var p))
+        {
+            return new ActionDecision(false, _unknown, true, IdentifierKind.Partner, partner.Value);
+        }
+
+        if (!_v.Actions.TryGetIndex(action, out var a))
+        {
+            return new ActionDecision(false, _unknown, role is null, IdentifierKind.Action, action);
+        }
+
+        if (!_v.Steps.TryGetIndex(step.Value ?? "", out var s))
+        {
+            return new ActionDecision(false, _unknown, role is null, IdentifierKind.Step, step.Value);
+        }
+
+        var ended = false;
+        if (role is not null && (_invitationRequired & (1UL << p)) != 0 && (invitedUntil is null || at > invitedUntil.Value))
+        {
+            role = null;
+            ended = true;
+        }
+
+        var compiled = _actions[a];
+        var rule = compiled.Rule;
+        if (rule.Roles != 0 && role is null)
+        {
+            return new ActionDecision(false, ended ? _invitationEnded : _noRole, true);
+        }
+
+        if (status == CaseStatus.Closed)
+        {
+            return new ActionDecision(false, _closedCase, role is null);
+        }
+
+        if ((rule.Partners & (1UL << p)) == 0)
+        {
+            return new ActionDecision(false, compiled.NotForPartner, role is null);
+        }
+
+        if (rule.Roles != 0 && (rule.Roles & role!.Value.Bit()) == 0)
+        {
+            return new ActionDecision(false, compiled.NotForRole, false);
+        }
+
+        return (rule.Steps & (1UL << s)) == 0
+            ? new ActionDecision(false, compiled.NotInStep, role is null)
+            : new ActionDecision(true, compiled.Granted, false);
     }
 
     /// <summary>A denial of everything for an identifier the boundary could not even parse (a malformed role, say).</summary>
@@ -312,6 +373,24 @@ public sealed class PolicyEngine
         public Explanation NotReleased { get; }
 
         public Explanation JustificationMissing { get; }
+    }
+
+    private sealed class CompiledAction(ActionRule rule, Vocabulary v)
+    {
+        private readonly string _name = v.Actions.Names[rule.Action];
+
+        public ActionRule Rule { get; } = rule;
+
+        public Explanation Granted => field ??= new(Rule.Rule.Id, Rule.Rule.Article, DecisionReason.Granted, $"'{_name}' is allowed to this partner here");
+
+        public Explanation NotForPartner => field ??= new(Rule.Rule.Id, Rule.Rule.Article, DecisionReason.PurposeNotForPartner,
+            $"'{_name}' is only for {v.Partners.Describe(Rule.Partners)}");
+
+        public Explanation NotForRole => field ??= new(Rule.Rule.Id, Rule.Rule.Article, DecisionReason.PurposeNotForRole,
+            $"'{_name}' is only for a partner holding {Roles.Describe(Rule.Roles)} in the current step");
+
+        public Explanation NotInStep => field ??= new(Rule.Rule.Id, Rule.Rule.Article, DecisionReason.PurposeNotInStep,
+            $"'{_name}' is only possible in {v.Steps.Describe(Rule.Steps)}");
     }
 
     private sealed class CompiledStatusFence(StatusFence fence, Vocabulary v)

@@ -8,7 +8,7 @@ namespace Informatiedeling.Policy.Loading;
 internal static class ConvenantReader
 {
     private static readonly string[] TopKeys =
-        ["convenant", "articles", "groups", "partners", "steps", "closureReasons", "categories", "purposes", "defaults", "bounds"];
+        ["convenant", "articles", "groups", "partners", "steps", "closureReasons", "actions", "categories", "purposes", "defaults", "bounds"];
 
     public static (Vocabulary? Vocabulary, RuleSections? Bounds) Read(YamlNodeWithPosition? root, string file, PolicyDiagnostics diagnostics)
     {
@@ -80,6 +80,7 @@ internal static class ConvenantReader
 
         var steps = Names(reader, map, "steps", "step");
         var closureReasons = Names(reader, map, "closureReasons", "closure reason");
+        var actions = Names(reader, map, "actions", "action");
 
         var categories = new List<CategoryDefinition>();
         if (reader.Mapping(map["categories"], map.Position, "'categories'") is { } categoriesMap)
@@ -147,6 +148,7 @@ internal static class ConvenantReader
             Purposes = new NameTable("purpose", purposes.Select(p => p.Name)),
             PurposeDefinitions = [.. purposes],
             ClosureReasons = [.. closureReasons],
+            Actions = new NameTable("action", actions),
             Defaults = defaultArticles,
         };
 

@@ -23,7 +23,7 @@ public static class PolicyLoader
 {
     public const string ConvenantFileName = "convenant.yaml";
 
-    private static readonly string[] SectionKeys = ["purposes", "roleViews", "fences", "retention", "defaultRasci", "fields"];
+    private static readonly string[] SectionKeys = ["purposes", "roleViews", "fences", "retention", "defaultRasci", "fields", "actions"];
 
     /// <summary>Reads <c>convenant/convenant.yaml</c> and every <c>*.yaml</c> directly in the policy folder (not <c>tests/</c>).</summary>
     public static PolicyLoadResult LoadFiles(string convenantFile, string policyDirectory)
@@ -137,7 +137,8 @@ public static class PolicyLoader
             fences.Statuses,
             found.TryGetValue("retention", out var t) ? rules.Retention(t.Value, t.Key.Position) : [],
             found.TryGetValue("defaultRasci", out var d) ? rules.Rasci(d.Value, d.Key.Position) : null,
-            found.TryGetValue("fields", out var fl) ? rules.Fields(fl.Value, fl.Key.Position) : ImmutableArray<FieldDefinition>.Empty)
+            found.TryGetValue("fields", out var fl) ? rules.Fields(fl.Value, fl.Key.Position) : ImmutableArray<FieldDefinition>.Empty,
+            found.TryGetValue("actions", out var ac) ? rules.Actions(ac.Value, ac.Key.Position) : [])
         {
             SectionPositions = positions,
         };

@@ -21,6 +21,32 @@ internal static class PolicyValidator
         Retention(v, bounds, policy, d, At("retention"));
         Rasci(v, bounds, policy, d, At("defaultRasci"));
         Fields(v, policy, d, At("fields"));
+        Actions(v, bounds, policy, d, At("actions"));
+    }
+
+    private static void Actions(Vocabulary v, RuleSections bounds, RuleSections policy, PolicyDiagnostics d, SourcePosition anchor)
+    {
+        for (var a = 0; a < v.Actions.Count; a++)
+        {
+            var name = v.Actions.Names[a];
+            var rules = policy.Actions.Where(r => r.Action == a).ToList();
+            if (!Single(rules, r => r.Rule, $"action '{name}'", d, anchor, "PL083",
+                    $"action '{name}' has no rule in actions.yaml; add one (with 'partners: []' to allow it to nobody)"))
+            {
+                continue;
+            }
+
+            var rule = rules[0];
+            var bound = bounds.Actions.FirstOrDefault(b => b.Action == a);
+            var where = $"rule '{rule.Rule.Id}'";
+            Subset(d, rule.Rule, where, "partners", rule.Partners, bound?.Partners ?? 0, v.Partners);
+            Subset(d, rule.Rule, where, "steps", rule.Steps, bound?.Steps ?? 0, v.Steps);
+            var boundRoles = bound?.Roles ?? 0;
+            if (boundRoles != 0 && (rule.Roles == 0 || (rule.Roles & ~boundRoles) != 0))
+            {
+                Grants(d, rule.Rule, where, rule.Roles == 0 ? "the action without a role on the case" : $"roles {Roles.Describe((byte)(rule.Roles & ~boundRoles))}", $"roles {Roles.Describe(boundRoles)}");
+            }
+        }
     }
 
     private static void UniqueRuleIds(RuleSections policy, PolicyDiagnostics d)
@@ -28,7 +54,7 @@ internal static class PolicyValidator
         IEnumerable<RuleRef> all = [
             .. policy.Purposes.Select(r => r.Rule), .. policy.RoleViews.Select(r => r.Rule),
             .. policy.CategoryFences.Select(r => r.Rule), .. policy.PurposeFences.Select(r => r.Rule),
-            .. policy.StatusFences.Select(r => r.Rule), .. policy.Retention.Select(r => r.Rule),
+            .. policy.StatusFences.Select(r => r.Rule), .. policy.Retention.Select(r => r.Rule), .. policy.Actions.Select(r => r.Rule),
             .. policy.Rasci is null ? [] : new[] { policy.Rasci.Rule }];
         foreach (var group in all.GroupBy(r => r.Id, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {

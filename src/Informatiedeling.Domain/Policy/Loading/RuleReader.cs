@@ -10,6 +10,7 @@ namespace Informatiedeling.Policy.Loading;
 internal sealed class RuleReader(Vocabulary vocabulary, NodeReader reader, bool isPolicy)
 {
     private static readonly string[] PurposeKeys = ["id", "purpose", "partners", "steps", "caseStatus", "roles", "scope", "article"];
+    private static readonly string[] ActionKeys = ["id", "action", "partners", "roles", "steps", "article"];
     private static readonly string[] RoleViewKeys = ["id", "role", "categories", "article"];
     private static readonly string[] CategoryFenceKeys = ["id", "category", "partners", "roles", "purposes", "article"];
     private static readonly string[] PurposeFenceKeys = ["id", "purpose", "categories", "justification", "obligations", "article"];
@@ -33,6 +34,18 @@ internal sealed class RuleReader(Vocabulary vocabulary, NodeReader reader, bool 
             return rule is null || purpose is null || scope is null || status is null
                 ? null
                 : new PurposeRule(rule, purpose.Value, partners, steps, status.Value.Status, roles, scope.Value);
+        });
+
+    public ImmutableArray<ActionRule> Actions(YamlNodeWithPosition node, SourcePosition parent) =>
+        Each(node, parent, "actions", (map, what) =>
+        {
+            reader.OnlyKeys(map, what, ActionKeys);
+            var rule = Rule(map, what);
+            var action = One(map, "action", what, vocabulary.Actions);
+            var partners = map["partners"] is null ? vocabulary.Partners.All : Partners(map, "partners", what);
+            var roles = map["roles"] is null ? (byte)0 : RoleSet(map, "roles", what);
+            var steps = OptionalSet(map, "steps", what, vocabulary.Steps, vocabulary.Steps.All);
+            return rule is null || action is null ? null : new ActionRule(rule, action.Value, partners, roles, steps);
         });
 
     public ImmutableArray<RoleView> RoleViews(YamlNodeWithPosition node, SourcePosition parent) =>

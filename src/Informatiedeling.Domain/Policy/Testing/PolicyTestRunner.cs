@@ -28,8 +28,8 @@ public static class PolicyTestRunner
     public static readonly DateTimeOffset DefaultAt = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
 
     private static readonly string[] TestKeys = ["name", "request", "expect"];
-    private static readonly string[] RequestKeys = ["partner", "role", "step", "caseStatus", "purpose", "categories", "at", "invitedUntil", "justification"];
-    private static readonly string[] ExpectKeys = ["permit", "deny", "rule", "because", "obligations", "hidden", "released"];
+    private static readonly string[] RequestKeys = ["partner", "role", "step", "caseStatus", "purpose", "action", "categories", "at", "invitedUntil", "justification"];
+    private static readonly string[] ExpectKeys = ["permit", "deny", "rule", "because", "obligations", "hidden", "released", "allowed"];
 
     public static PolicyTestReport RunFiles(PolicyEngine engine, string directory)
     {
@@ -91,6 +91,8 @@ public static class PolicyTestRunner
         .. set.Rules.CategoryFences.Select(r => r.Rule.Id),
         .. set.Rules.PurposeFences.Select(r => r.Rule.Id),
         .. set.Rules.StatusFences.Select(r => r.Rule.Id),
+        .. set.Rules.Actions.Select(r => r.Rule.Id),
+        "dossier-gesloten",
     ];
 
     private static PolicyTestFailure? RunOne(PolicyEngine engine, NodeReader reader, YamlMappingNode test, HashSet<string> covered)
@@ -106,6 +108,11 @@ public static class PolicyTestRunner
 
         reader.OnlyKeys(request, $"request of '{name}'", RequestKeys);
         reader.OnlyKeys(expect, $"expect of '{name}'", ExpectKeys);
+        if (request["action"] is not null)
+        {
+            return RunAction(engine, reader, request, expect, name, test, covered);
+        }
+
         var decision = Decide(engine, reader, request, name, out var categoryNames);
         if (decision is null)
         {
@@ -181,6 +188,52 @@ public static class PolicyTestRunner
         if (reader.Boolean(expect, "released", name) is { } released && released != d.ScopeReleased)
         {
             problems.Add($"released (evaluation record or aggregate): expected {released}, got {d.ScopeReleased}");
+        }
+
+        return problems.Count == 0 ? null : new PolicyTestFailure(test.Position, name, string.Join("; ", problems));
+    }
+
+    private static PolicyTestFailure? RunAction(
+        PolicyEngine engine, NodeReader reader, YamlMappingNode request, YamlMappingNode expect, string name, YamlMappingNode test, HashSet<string> covered)
+    {
+        var what = $"request of '{name}'";
+        var partner = reader.Scalar(request, "partner", what)?.Value;
+        var action = reader.Scalar(request, "action", what)?.Value;
+        var step = reader.Scalar(request, "step", what)?.Value;
+        var status = reader.Scalar(request, "caseStatus", what)?.Value;
+        var roleText = reader.Scalar(request, "role", what, required: false)?.Value;
+        var at = Instant(reader, request, "at", what) ?? DefaultAt;
+        var invitedUntil = Instant(reader, request, "invitedUntil", what);
+        var allowed = reader.Boolean(expect, "allowed", name);
+        if (allowed is null)
+        {
+            reader.Diagnostics.Error(expect.Position, "PT002", $"an action test needs 'allowed: true' or 'allowed: false'");
+        }
+
+        if (partner is null || action is null || step is null || status is null || allowed is null)
+        {
+            return null;
+        }
+
+        PartnerId.TryParse(partner, out var partnerId);
+        StepId.TryParse(step, out var stepId);
+        Role? role = roleText is not null && Roles.TryParse(roleText, out var r) ? r : null;
+        var decision = engine.DecideAction(partnerId, role, stepId, status == "closed" ? CaseStatus.Closed : CaseStatus.Open, action, at, invitedUntil);
+        covered.Add(decision.Rule.RuleId);
+        var problems = new List<string>();
+        if (decision.Permitted != allowed)
+        {
+            problems.Add($"expected {(allowed.Value ? "allowed" : "refused")}, got {(decision.Permitted ? "allowed" : "refused")} ({decision.Describe()}; {decision.Rule.RuleId}, art. {decision.Rule.Article})");
+        }
+
+        if (reader.Scalar(expect, "rule", name, required: false) is { } rule && rule.Value != decision.Rule.RuleId)
+        {
+            problems.Add($"rule: expected '{rule.Value}', got '{decision.Rule.RuleId}'");
+        }
+
+        if (reader.Boolean(expect, "hidden", name) is { } hidden && hidden != decision.CaseHidden)
+        {
+            problems.Add($"hidden: expected {hidden}, got {decision.CaseHidden}");
         }
 
         return problems.Count == 0 ? null : new PolicyTestFailure(test.Position, name, string.Join("; ", problems));
