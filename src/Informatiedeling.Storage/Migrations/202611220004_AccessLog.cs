@@ -45,7 +45,10 @@ public sealed class AccessLog : Migration
                 updated_at = table.Column<DateTimeOffset>(nullable: false),
             },
             constraints: table => table.PrimaryKey("pk_access_log_head", x => x.id));
-        migrationBuilder.InsertData("access_log_head", ["id", "size", "subtree_roots", "updated_at"], [1, 0L, Array.Empty<byte>(), DateTimeOffset.UnixEpoch]);
+        // The empty tree: size 0, no subtree roots.
+        migrationBuilder.Sql(migrationBuilder.IsNpgsql()
+            ? "INSERT INTO access_log_head (id, size, subtree_roots, updated_at) VALUES (1, 0, '\\x'::bytea, '1970-01-01T00:00:00Z');"
+            : "INSERT INTO access_log_head (id, size, subtree_roots, updated_at) VALUES (1, 0, X'', '1970-01-01 00:00:00.0000000+00:00');");
 
         migrationBuilder.CreateTable(
             name: "access_log_checkpoints",
