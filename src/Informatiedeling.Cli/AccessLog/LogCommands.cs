@@ -55,8 +55,9 @@ internal static class LogCommands
             return 0;
         }));
 
-        checkpoint.SetAction(async (parse, ct) => await WithLogAsync(storage, parse, signingKey, origin, error, async (services, _) =>
+        checkpoint.SetAction(async (parse, ct) => await WithLogAsync(storage, parse, signingKey, origin, error, async (services, settings) =>
         {
+            RequireSigningKey(settings);
             var issuer = services.GetRequiredService<CheckpointIssuer>();
             var (latest, _) = await issuer.IssueAsync(ct);
             if (parse.GetValue(outFile) is { } file)
@@ -69,8 +70,9 @@ internal static class LogCommands
             return 0;
         }));
 
-        proof.SetAction(async (parse, ct) => await WithLogAsync(storage, parse, signingKey, origin, error, async (services, _) =>
+        proof.SetAction(async (parse, ct) => await WithLogAsync(storage, parse, signingKey, origin, error, async (services, settings) =>
         {
+            RequireSigningKey(settings);
             var store = services.GetRequiredService<AccessLogStore>();
             var (latest, _) = await services.GetRequiredService<CheckpointIssuer>().IssueAsync(ct);
             var n = parse.GetValue(seq);
@@ -103,6 +105,16 @@ internal static class LogCommands
         }));
 
         return new Command("log", "The access log (toegangslog): verify, export checkpoints, inclusion proofs.") { verify, checkpoint, proof };
+    }
+
+    /// <summary>The tool signs with the hub's key; it must never mint a key of its own, which no witness would trust.</summary>
+    private static void RequireSigningKey(AccessLogSettings settings)
+    {
+        if (!File.Exists(settings.SigningKeyPath))
+        {
+            throw new FileNotFoundException(
+                $"The checkpoint signing key '{settings.SigningKeyPath}' does not exist. Pass the hub's key with --signing-key (or AccessLog__SigningKeyPath).");
+        }
     }
 
     private static async Task<int> WithLogAsync(
