@@ -51,6 +51,10 @@ public sealed class AccessLogStoreTests
         var verify = await hub.InfodeelAsync("verify");
         Assert.True(verify.ExitCode == 0, verify.Error);
         Assert.Contains("verified 3 records", verify.Output, StringComparison.Ordinal);
+
+        // The hub publishes the key witnesses need, and never a record's content in its own logs.
+        Assert.Contains("signed by verifier key informatiedeling-toegangslog+", hub.Logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("Slachtoffer in acuut gevaar", hub.Logs.All, StringComparison.Ordinal);
     }
 
     [Theory]
