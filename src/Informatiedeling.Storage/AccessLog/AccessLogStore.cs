@@ -225,8 +225,11 @@ public sealed class AccessLogStore : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(begin);
         ArgumentNullException.ThrowIfNull(row);
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(
-            _postgres is not null ? IsolationLevel.RepeatableRead : IsolationLevel.Serializable, cancellationToken);
+        // One snapshot for head, checkpoints and rows. SQLite: a deferred transaction, which reads a WAL snapshot
+        // without taking the write lock, so writers go on while the log is verified.
+        await using var transaction = connection is SqliteConnection sqlite
+            ? sqlite.BeginTransaction(deferred: true)
+            : await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         LogHead head;
         await using (var command = connection.CreateCommand())
         {

@@ -1,3 +1,5 @@
+extern alias infodeel;
+
 using System.Collections.Concurrent;
 
 namespace Informatiedeling.Hub.Tests.AccessLog;
@@ -53,5 +55,43 @@ public sealed class ConcurrencyTests
         var verify = await first.InfodeelAsync("verify", "--signing-key", shared["AccessLog:SigningKeyPath"]!);
         Assert.True(verify.ExitCode == 0, verify.Error);
         Assert.Contains($"verified {total} records", verify.Output, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The same on SQLite: two hub instances on one database file, serialised by SQLite's single writer.</summary>
+public sealed class SqliteConcurrencyTests
+{
+    [Fact]
+    public async Task Two_hub_instances_on_one_sqlite_file_give_one_gapless_log_that_verifies()
+    {
+        var folder = Directory.CreateTempSubdirectory("infodeel-shared-sqlite-").FullName;
+        var shared = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Hub"] = $"Data Source={Path.Combine(folder, "informatiedeling.db")}",
+            ["AccessLog:SigningKeyPath"] = Path.Combine(folder, "toegangslog-signing.pem"),
+            ["AccessLog:CheckpointInterval"] = "00:00:00.2",
+        };
+        await using var first = HubFactory.OnSqlite(shared);
+        var firstLog = first.Log();
+        await using var second = HubFactory.OnSqlite(shared);
+        var secondLog = second.Log();
+
+        var acknowledged = new ConcurrentBag<long>();
+        await Task.WhenAll(new[] { firstLog, secondLog }.SelectMany(log => Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                acknowledged.Add(await log.AppendAsync(AccessLogs.Decision(), CancellationToken.None));
+            }
+        }))));
+
+        Assert.Equal(Enumerable.Range(0, 1600).Select(i => (long)i), acknowledged.Order());
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await infodeel::Informatiedeling.Cli.InfodeelApp.RunAsync(
+            ["log", "verify", "--provider", "sqlite", "--data", first.DataDirectory, "--connection", shared["ConnectionStrings:Hub"]!, "--signing-key", shared["AccessLog:SigningKeyPath"]!],
+            TextReader.Null, output, error);
+        Assert.True(exit == 0, error.ToString());
+        Assert.Contains("verified 1600 records", output.ToString(), StringComparison.Ordinal);
     }
 }
