@@ -1,4 +1,12 @@
 using BenchmarkDotNet.Running;
+using Informatiedeling.Benchmarks.AccessLog;
 
 // Benchmarks of Informatiedeling. Run all: dotnet run -c Release --project bench/Informatiedeling.Benchmarks -- --filter '*'
+// The access log against a real, durable PostgreSQL: dotnet run -c Release --project bench/Informatiedeling.Benchmarks -- accesslog
+if (args is ["accesslog"])
+{
+    return await AccessLogLoad.RunAsync(Console.Out);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -14,6 +14,7 @@ public static class InfodeelApp
             PolicyCommands.Create(input, output, error),
             DatabaseCommands.Create(output, error),
             KeyCommands.Create(output, error),
+            AccessLog.LogCommands.Create(output, error),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

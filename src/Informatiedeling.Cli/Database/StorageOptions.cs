@@ -52,7 +52,7 @@ internal sealed class StorageOptions
     }
 
     /// <summary>The hub's storage services, or a one-line reason they cannot be built.</summary>
-    private (ServiceProvider? Services, string? Error) Build(ParseResult parse)
+    public (ServiceProvider? Services, string? Error) Build(ParseResult parse, Action<IServiceCollection, StorageSettings>? extra = null)
     {
         StorageSettings settings;
         try
@@ -72,11 +72,19 @@ internal sealed class StorageOptions
         var protection = certificate is null
             ? KeyProtectionSettings.Default(settings.DataDirectory)
             : new KeyProtectionSettings(certificate, Environment.GetEnvironmentVariable("Keys__CertificatePassword"));
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection()
             .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
             .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
-            .AddHubStorage(settings, protection)
-            .BuildServiceProvider();
-        return (services, null);
+            .AddHubStorage(settings, protection);
+        try
+        {
+            extra?.Invoke(collection, settings);
+        }
+        catch (StorageConfigurationException e)
+        {
+            return (null, e.Message);
+        }
+
+        return (collection.BuildServiceProvider(), null);
     }
 }

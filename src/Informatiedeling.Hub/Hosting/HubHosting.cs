@@ -3,6 +3,7 @@ using Informatiedeling.Hub.Health;
 using Informatiedeling.Hub.Policy;
 using Informatiedeling.Policy;
 using Informatiedeling.Storage;
+using Informatiedeling.Storage.AccessLog;
 using Informatiedeling.Storage.Keys;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
@@ -20,6 +21,7 @@ internal static class HubHosting
     {
         var storage = ResolveStorage(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddHubStorage(storage, KeyProtection(builder.Configuration, storage));
+        builder.Services.AddAccessLog(AccessLog(builder.Configuration, storage)).AddAccessLogCheckpoints();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -111,6 +113,32 @@ internal static class HubHosting
             throw new HubStartupException(
                 $"The key-ring certificate '{settings.CertificatePath}' cannot be read or created ({e.GetType().Name}). " +
                 "Check Keys:CertificatePath and Keys:CertificatePassword.", e);
+        }
+    }
+
+    /// <summary>The access log's settings; the checkpoint signing key is read (or created) now, so a bad path stops start-up.</summary>
+    private static AccessLogSettings AccessLog(IConfiguration configuration, StorageSettings storage)
+    {
+        try
+        {
+            var settings = AccessLogSettings.Resolve(
+                storage.DataDirectory, configuration["AccessLog:SigningKeyPath"], configuration["AccessLog:CheckpointInterval"], configuration["AccessLog:Origin"]);
+            try
+            {
+                CheckpointKeyFile.LoadOrCreate(settings.SigningKeyPath).Dispose();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                throw new HubStartupException(
+                    $"The access-log signing key '{settings.SigningKeyPath}' cannot be read or created ({e.GetType().Name}). " +
+                    "Check AccessLog:SigningKeyPath: a PEM file with a P-256 private key, or a path where one may be created.", e);
+            }
+
+            return settings;
+        }
+        catch (StorageConfigurationException e)
+        {
+            throw new HubStartupException(e.Message, e);
         }
     }
 

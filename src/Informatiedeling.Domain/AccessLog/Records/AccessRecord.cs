@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using Informatiedeling.Cases;
+using Informatiedeling.Policy;
+
+namespace Informatiedeling.AccessLog.Records;
+
+/// <summary>What happened, from the closed list of events the access log records.</summary>
+public enum AccessEventKind : byte
+{
+    AccessDecision = 1,
+    PolicyPublished = 2,
+    RoleAssigned = 3,
+    InvitationGiven = 4,
+    KeyRotated = 5,
+    KeyDestroyed = 6,
+    Purge = 7,
+    LegalHold = 8,
+    LogRead = 9,
+}
+
+/// <summary>The outcome of an access decision; <see cref="None"/> for administrative events.</summary>
+public enum AccessDecision : byte
+{
+    None = 0,
+    Permit = 1,
+    Partial = 2,
+    Deny = 3,
+    Error = 4,
+}
+
+/// <summary>How sensitive the data touched is (NEN 7513): special-category data (GDPR art. 9) is <see cref="Special"/>.</summary>
+public enum Sensitivity : byte
+{
+    None = 0,
+    Normal = 1,
+    Special = 2,
+    Criminal = 3,
+}
+
+/// <summary>
+/// The justification of an emergency release, only ever as ciphertext under the case's "toegangslog" key
+/// (version <see cref="KeyVersion"/>): destroying that key removes the text while the record's hash stays valid.
+/// </summary>
+public sealed record SealedJustification(int KeyVersion, ReadOnlyMemory<byte> Ciphertext);
+
+/// <summary>
+/// One line of the access log (toegangslog), with the fields of the Logboek Dataverwerkingen (trace and span id,
+/// processing activity and its legal ground, pseudonymous data subject, the caller's operation) and its NEN 7513
+/// extension (role, purpose of use, sensitivity, the permission policy applied, emergency). Names, never values:
+/// no field holds personal data in plaintext.
+/// </summary>
+public sealed record AccessRecord
+{
+    /// <summary>Unique id of the record, chosen by the caller; binds the sealed justification to this record.</summary>
+    public required Guid Id { get; init; }
+
+    public required AccessEventKind Kind { get; init; }
+
+    /// <summary>When the event happened (the writer adds when it was recorded).</summary>
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    public ActivityTraceId? TraceId { get; init; }
+
+    public ActivitySpanId? SpanId { get; init; }
+
+    /// <summary>The acting person as the partner's identity provider names them (a subject id, not a name).</summary>
+    public string? ActorUser { get; init; }
+
+    public PartnerId? ActorPartner { get; init; }
+
+    /// <summary>The actor's RASCI role on the case, or an administrative role.</summary>
+    public string? Role { get; init; }
+
+    /// <summary>The data subject, pseudonymously; none for administrative events.</summary>
+    public CasePseudonym? Case { get; init; }
+
+    /// <summary>The processing activity (doel) and its legal ground (grondslag).</summary>
+    public PurposeId? Purpose { get; init; }
+
+    public string? LegalGround { get; init; }
+
+    /// <summary>The calling organisation's operation (Logboek Dataverwerkingen), e.g. "client-file.read".</summary>
+    public string? Operation { get; init; }
+
+    public IReadOnlyList<string> CategoriesRequested { get; init; } = [];
+
+    public IReadOnlyList<string> CategoriesReleased { get; init; } = [];
+
+    public IReadOnlyList<string> CategoriesWithheld { get; init; } = [];
+
+    /// <summary>Names of the fields released, never their values.</summary>
+    public IReadOnlyList<string> FieldsReleased { get; init; } = [];
+
+    public AccessDecision Decision { get; init; }
+
+    public string? Rule { get; init; }
+
+    public string? Article { get; init; }
+
+    /// <summary>SHA-256 content hash of the policy set in force, so that the decision can be replayed.</summary>
+    public string? PolicySetHash { get; init; }
+
+    public IReadOnlyList<string> Obligations { get; init; } = [];
+
+    public bool Emergency { get; init; }
+
+    public SealedJustification? Justification { get; init; }
+
+    public Sensitivity Sensitivity { get; init; }
+
+    /// <summary>For administrative events: what was acted on, by identifier (a policy hash, a role, a key id); never personal data.</summary>
+    public string? Subject { get; init; }
+}
+
+/// <summary>A record as the log holds it: its place in the log and when it was committed.</summary>
+public sealed record LoggedRecord(long Seq, DateTimeOffset RecordedAt, AccessRecord Record);

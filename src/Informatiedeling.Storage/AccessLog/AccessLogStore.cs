@@ -1,0 +1,423 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using Informatiedeling.AccessLog.Merkle;
+using Informatiedeling.AccessLog.Records;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Informatiedeling.Storage.AccessLog;
+
+/// <summary>The head the writer continues from: the tree size and the roots of its perfect subtrees.</summary>
+public sealed record LogHead(long Size, byte[] SubtreeRoots)
+{
+    public MerkleAccumulator Restore() => MerkleAccumulator.Restore(Size, SubtreeRoots);
+}
+
+/// <summary>A signed checkpoint as stored.</summary>
+public sealed record StoredCheckpoint(long Size, byte[] Root, string Note, DateTimeOffset CreatedAt);
+
+/// <summary>One row of the log as stored: what verification reads.</summary>
+public readonly record struct StoredLeaf(long Seq, byte[] Leaf, byte[] LeafHash);
+
+/// <summary>
+/// The access-log tables, through plain ADO.NET: the writer's batch is one statement per kind, not an EF change
+/// tracker per row. Only the writer appends; every append runs under a lock all instances share (a
+/// transaction-level advisory lock on PostgreSQL, SQLite's single writer), so there is one order and no gap.
+/// </summary>
+public sealed class AccessLogStore : IAsyncDisposable
+{
+    // "toeglog1": the transaction-level advisory lock under which every batch is appended.
+    private const long AppendLockKey = 0x746f6567_6c6f6731;
+    private const string SqliteTimeFormat = "yyyy-MM-dd HH:mm:ss.fffffffzzz";
+
+    private readonly StorageSettings _settings;
+    private readonly NpgsqlDataSource? _postgres;
+
+    public AccessLogStore(StorageSettings settings)
+    {
+        _settings = settings;
+        if (settings.Provider == StorageProvider.PostgreSql)
+        {
+            _postgres = NpgsqlDataSource.Create(settings.ConnectionString);
+        }
+    }
+
+    public StorageProvider Provider => _settings.Provider;
+
+    /// <summary>
+    /// Appends <paramref name="records"/> in one transaction and returns the seq of the first. Returns only once
+    /// the transaction committed durably; throws when it did not.
+    /// </summary>
+    public async Task<long> AppendBatchAsync(IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        return _postgres is not null
+            ? await AppendPostgresAsync(_postgres, records, recordedAt, cancellationToken)
+            : await AppendSqliteAsync(records, recordedAt, cancellationToken);
+    }
+
+    private static async Task<long> AppendPostgresAsync(NpgsqlDataSource source, IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await source.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // A transaction-level lock ends with the transaction, whatever happens to the connection afterwards (a
+        // session lock on a pooled connection would stay held by the idle connection). The head is read in a
+        // statement after the lock, so its snapshot sees the previous holder's commit.
+        await using (var lockBatch = new NpgsqlBatch(connection, transaction))
+        {
+            lockBatch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = on"));
+            var take = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
+            take.Parameters.Add(new NpgsqlParameter { Value = AppendLockKey });
+            lockBatch.BatchCommands.Add(take);
+            await lockBatch.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        LogHead head;
+        await using (var read = new NpgsqlCommand("SELECT size, subtree_roots FROM access_log_head WHERE id = 1", connection, transaction))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            head = await ReadHeadAsync(reader, cancellationToken);
+        }
+
+        var rows = Prepare(head, records, recordedAt);
+        await using (var write = new NpgsqlBatch(connection, transaction))
+        {
+            var insert = new NpgsqlBatchCommand("""
+                INSERT INTO access_log (seq, recorded_at, leaf, leaf_hash, event_kind, case_pseudonym, partner, purpose, decision)
+                SELECT s, $2, l, h, k, c, p, u, d FROM unnest($1, $3, $4, $5, $6, $7, $8, $9) AS t(s, l, h, k, c, p, u, d)
+                """);
+            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Seqs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+            insert.Parameters.Add(new NpgsqlParameter { Value = recordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Leaves, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Hashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+            foreach (var column in new[] { rows.Kinds, rows.Cases, rows.Partners, rows.Purposes, rows.Decisions })
+            {
+                insert.Parameters.Add(new NpgsqlParameter { Value = column, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            }
+
+            write.BatchCommands.Add(insert);
+            var update = new NpgsqlBatchCommand("UPDATE access_log_head SET size = $1, subtree_roots = $2, updated_at = $3 WHERE id = 1");
+            update.Parameters.Add(new NpgsqlParameter { Value = rows.Head.Size });
+            update.Parameters.Add(new NpgsqlParameter { Value = rows.Head.SubtreeRoots, NpgsqlDbType = NpgsqlDbType.Bytea });
+            update.Parameters.Add(new NpgsqlParameter { Value = recordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            write.BatchCommands.Add(update);
+            await write.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // Not cancellable: once the rows are sent, the caller learns the outcome of the commit, not a guess.
+        await transaction.CommitAsync(CancellationToken.None);
+        return head.Size;
+    }
+
+    private async Task<long> AppendSqliteAsync(IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenSqliteAsync(cancellationToken);
+
+        // BEGIN IMMEDIATE takes SQLite's one write lock before the head is read: the same order across processes.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+        LogHead head;
+        await using (var read = new SqliteCommand("SELECT size, subtree_roots FROM access_log_head WHERE id = 1", connection, transaction))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            head = await ReadHeadAsync(reader, cancellationToken);
+        }
+
+        var rows = Prepare(head, records, recordedAt);
+        var at = recordedAt.ToString(SqliteTimeFormat, CultureInfo.InvariantCulture);
+        await using (var insert = new SqliteCommand("""
+            INSERT INTO access_log (seq, recorded_at, leaf, leaf_hash, event_kind, case_pseudonym, partner, purpose, decision)
+            VALUES ($seq, $at, $leaf, $hash, $kind, $case, $partner, $purpose, $decision)
+            """, connection, transaction))
+        {
+            var parameters = new[] { "$seq", "$at", "$leaf", "$hash", "$kind", "$case", "$partner", "$purpose", "$decision" }
+                .Select(name => insert.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
+            for (var i = 0; i < rows.Seqs.Length; i++)
+            {
+                parameters[0].Value = rows.Seqs[i];
+                parameters[1].Value = at;
+                parameters[2].Value = rows.Leaves[i];
+                parameters[3].Value = rows.Hashes[i];
+                parameters[4].Value = rows.Kinds[i];
+                parameters[5].Value = (object?)rows.Cases[i] ?? DBNull.Value;
+                parameters[6].Value = (object?)rows.Partners[i] ?? DBNull.Value;
+                parameters[7].Value = (object?)rows.Purposes[i] ?? DBNull.Value;
+                parameters[8].Value = (object?)rows.Decisions[i] ?? DBNull.Value;
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        await using (var update = new SqliteCommand("UPDATE access_log_head SET size = $size, subtree_roots = $roots, updated_at = $at WHERE id = 1", connection, transaction))
+        {
+            update.Parameters.AddWithValue("$size", rows.Head.Size);
+            update.Parameters.AddWithValue("$roots", rows.Head.SubtreeRoots);
+            update.Parameters.AddWithValue("$at", at);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(CancellationToken.None);
+        return head.Size;
+    }
+
+    /// <summary>Assigns seq = size, size + 1, … and encodes each record as its leaf.</summary>
+    private static PreparedRows Prepare(LogHead head, IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt)
+    {
+        var accumulator = head.Restore();
+        var rows = new PreparedRows(records.Count);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            var seq = head.Size + i;
+            var leaf = AccessRecordEncoding.Encode(seq, recordedAt, record);
+            var hash = MerkleHash.LeafHash(leaf);
+            accumulator.Append(hash);
+            rows.Seqs[i] = seq;
+            rows.Leaves[i] = leaf;
+            rows.Hashes[i] = hash;
+            rows.Kinds[i] = AccessLogNames.Kind(record.Kind);
+            rows.Cases[i] = record.Case?.Value;
+            rows.Partners[i] = record.ActorPartner?.Value;
+            rows.Purposes[i] = record.Purpose?.Value;
+            rows.Decisions[i] = record.Decision == AccessDecision.None ? null : AccessLogNames.Decision(record.Decision);
+        }
+
+        rows.Head = new LogHead(accumulator.Size, accumulator.CopySubtreeRoots());
+        return rows;
+    }
+
+    public async Task<LogHead> ReadHeadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT size, subtree_roots FROM access_log_head WHERE id = 1";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadHeadAsync(reader, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StoredCheckpoint>> ReadCheckpointsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ReadCheckpointsAsync(connection, null, cancellationToken);
+    }
+
+    /// <summary>Stores a signed checkpoint; one of the same size stored by another instance first wins.</summary>
+    public async Task AddCheckpointAsync(StoredCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO access_log_checkpoints (size, root, note, created_at) VALUES (@size, @root, @note, @at) ON CONFLICT (size) DO NOTHING";
+        AddParameter(command, "size", checkpoint.Size);
+        AddParameter(command, "root", checkpoint.Root);
+        AddParameter(command, "note", checkpoint.Note);
+        AddParameter(command, "at", Time(checkpoint.CreatedAt));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads, in one snapshot, the head and the stored checkpoints (handed to <paramref name="begin"/>; false stops)
+    /// and then every row in seq order, handing each to <paramref name="row"/> until it returns false.
+    /// </summary>
+    public async Task ReadSnapshotAsync(Func<LogHead, IReadOnlyList<StoredCheckpoint>, bool> begin, Func<StoredLeaf, bool> row, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(begin);
+        ArgumentNullException.ThrowIfNull(row);
+        await using var connection = await OpenAsync(cancellationToken);
+        // One snapshot for head, checkpoints and rows. SQLite: a deferred transaction, which reads a WAL snapshot
+        // without taking the write lock, so writers go on while the log is verified.
+        await using var transaction = connection is SqliteConnection sqlite
+            ? sqlite.BeginTransaction(deferred: true)
+            : await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        LogHead head;
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT size, subtree_roots FROM access_log_head WHERE id = 1";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            head = await ReadHeadAsync(reader, cancellationToken);
+        }
+
+        var checkpoints = await ReadCheckpointsAsync(connection, transaction, cancellationToken);
+        if (!begin(head, checkpoints))
+        {
+            return;
+        }
+
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT seq, leaf, leaf_hash FROM access_log ORDER BY seq";
+            await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (!row(new StoredLeaf(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2))))
+                {
+                    break;
+                }
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The leaf hashes of seq 0 up to <paramref name="size"/>, for proofs.</summary>
+    public async Task<InMemoryLeafHashSource> ReadLeafHashesAsync(long size, CancellationToken cancellationToken)
+    {
+        var source = new InMemoryLeafHashSource((int)size);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT leaf_hash FROM access_log WHERE seq < @size ORDER BY seq";
+        AddParameter(command, "size", size);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            source.Append(reader.GetFieldValue<byte[]>(0));
+        }
+
+        return source;
+    }
+
+    /// <summary>The records matching <paramref name="query"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<LoggedRecord>> QueryAsync(AccessLogQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var where = new List<string> { "seq >= @from" };
+        AddParameter(command, "from", query.FromSeq);
+        if (query.Case is { } c)
+        {
+            where.Add("case_pseudonym = @case");
+            AddParameter(command, "case", c.Value);
+        }
+
+        if (query.Partner is { } p)
+        {
+            where.Add("partner = @partner");
+            AddParameter(command, "partner", p.Value);
+        }
+
+        if (query.Purpose is { } u)
+        {
+            where.Add("purpose = @purpose");
+            AddParameter(command, "purpose", u.Value);
+        }
+
+        if (query.Decision is { } d)
+        {
+            where.Add("decision = @decision");
+            AddParameter(command, "decision", AccessLogNames.Decision(d));
+        }
+
+        if (query.Kind is { } k)
+        {
+            where.Add("event_kind = @kind");
+            AddParameter(command, "kind", AccessLogNames.Kind(k));
+        }
+
+        AddParameter(command, "limit", query.Limit);
+        command.CommandText = $"SELECT leaf FROM access_log WHERE {string.Join(" AND ", where)} ORDER BY seq LIMIT @limit";
+        var found = new List<LoggedRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found.Add(AccessRecordEncoding.Decode(reader.GetFieldValue<byte[]>(0)));
+        }
+
+        return found;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+    }
+
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (_postgres is not null)
+        {
+            return await _postgres.OpenConnectionAsync(cancellationToken);
+        }
+
+        return await OpenSqliteAsync(cancellationToken);
+    }
+
+    private async Task<SqliteConnection> OpenSqliteAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_settings.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+
+            // In WAL mode NORMAL may lose the last commits on power loss; an acknowledged record must survive it.
+            await using var pragma = new SqliteCommand("PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;", connection);
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<IReadOnlyList<StoredCheckpoint>> ReadCheckpointsAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT size, root, note, created_at FROM access_log_checkpoints ORDER BY size";
+        var checkpoints = new List<StoredCheckpoint>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var at = reader.GetValue(3) switch
+            {
+                DateTime d => new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)),
+                DateTimeOffset o => o,
+                var other => DateTimeOffset.Parse(Convert.ToString(other, CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture),
+            };
+            checkpoints.Add(new StoredCheckpoint(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetString(2), at));
+        }
+
+        return checkpoints;
+    }
+
+    private static async Task<LogHead> ReadHeadAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new InvalidOperationException("The access log has no head row; the database was not migrated or the row was removed.");
+        }
+
+        return new LogHead(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1));
+    }
+
+    private object Time(DateTimeOffset at) =>
+        _postgres is not null ? at.ToUniversalTime() : at.ToUniversalTime().ToString(SqliteTimeFormat, CultureInfo.InvariantCulture);
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    private sealed class PreparedRows(int count)
+    {
+        public long[] Seqs { get; } = new long[count];
+        public byte[][] Leaves { get; } = new byte[count][];
+        public byte[][] Hashes { get; } = new byte[count][];
+        public string[] Kinds { get; } = new string[count];
+        public string?[] Cases { get; } = new string?[count];
+        public string?[] Partners { get; } = new string?[count];
+        public string?[] Purposes { get; } = new string?[count];
+        public string?[] Decisions { get; } = new string?[count];
+        public LogHead Head { get; set; } = new(0, []);
+    }
+}

@@ -1,0 +1,135 @@
+using System.Threading.Channels;
+using Informatiedeling.AccessLog.Records;
+using Microsoft.Extensions.Logging;
+
+namespace Informatiedeling.Storage.AccessLog;
+
+/// <summary>
+/// Group commit: callers queue their record and wait; one writer per hub instance drains the queue and appends a
+/// whole batch in one transaction, then acknowledges every record in it (or fails every one). Throughput comes from
+/// the batch, not from holding a lock across each commit.
+/// </summary>
+public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
+{
+    public const int MaxBatch = 4096;
+
+    private readonly AccessLogStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AccessLogWriter> _logger;
+    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(4 * MaxBatch)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    private readonly Task _drain;
+
+    public AccessLogWriter(AccessLogStore store, TimeProvider time, ILogger<AccessLogWriter> logger)
+    {
+        _store = store;
+        _time = time;
+        _logger = logger;
+        _drain = Task.Run(DrainAsync);
+    }
+
+    public async Task<long> AppendAsync(AccessRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.Justification is not null && record.Case is null)
+        {
+            throw new ArgumentException("A justification is sealed under a case's key, so a record that carries one names its case.", nameof(record));
+        }
+
+        var pending = new Pending(record, new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            await _queue.Writer.WriteAsync(pending, cancellationToken);
+        }
+        catch (ChannelClosedException e)
+        {
+            throw new AccessLogUnavailableException("The access log is shutting down; the record was not written.", e);
+        }
+
+        return await pending.Acknowledged.Task.WaitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<LoggedRecord>> ReadAsync(AccessLogQuery query, LogReader reader, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(reader);
+
+        // The read is on the record before a single line is returned: no record, no read.
+        await AppendAsync(new AccessRecord
+        {
+            Id = Guid.CreateVersion7(_time.GetUtcNow()),
+            Kind = AccessEventKind.LogRead,
+            OccurredAt = _time.GetUtcNow(),
+            TraceId = System.Diagnostics.Activity.Current?.TraceId,
+            SpanId = System.Diagnostics.Activity.Current?.SpanId,
+            ActorUser = reader.User,
+            ActorPartner = reader.Partner,
+            Role = reader.Role,
+            Case = query.Case,
+            Purpose = reader.Purpose,
+            Operation = "access-log.read",
+            Subject = Describe(query),
+        }, cancellationToken);
+        return await _store.QueryAsync(query, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _drain;
+    }
+
+    private static string Describe(AccessLogQuery query) =>
+        string.Join(' ', new[]
+        {
+            query.Partner is { } p ? $"partner={p}" : null,
+            query.Purpose is { } u ? $"purpose={u}" : null,
+            query.Decision is { } d ? $"decision={AccessLogNames.Decision(d)}" : null,
+            query.Kind is { } k ? $"kind={AccessLogNames.Kind(k)}" : null,
+            $"from={query.FromSeq}",
+            $"limit={query.Limit}",
+        }.Where(s => s is not null));
+
+    private async Task DrainAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        var records = new List<AccessRecord>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+                records.Add(pending.Record);
+            }
+
+            try
+            {
+                var first = await _store.AppendBatchAsync(records, _time.GetUtcNow(), CancellationToken.None);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Acknowledged.TrySetResult(first + i);
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Fail closed: nobody in the batch is told their record is on the log. The next batch starts afresh
+                // from the head as committed, so a failed batch leaves no gap.
+                AccessLogMessages.BatchFailed(_logger, batch.Count, e.GetType().Name);
+                var failure = new AccessLogUnavailableException("The access-log record could not be committed; the operation must not proceed.", e);
+                foreach (var pending in batch)
+                {
+                    pending.Acknowledged.TrySetException(failure);
+                }
+            }
+
+            batch.Clear();
+            records.Clear();
+        }
+    }
+
+    private sealed record Pending(AccessRecord Record, TaskCompletionSource<long> Acknowledged);
+}

@@ -1,0 +1,42 @@
+using Informatiedeling.AccessLog.Records;
+using Informatiedeling.Cases;
+using Informatiedeling.Policy;
+
+namespace Informatiedeling.Storage.AccessLog;
+
+/// <summary>The access log (toegangslog): every decision and administrative event, durable before it is acknowledged.</summary>
+public interface IAccessLog
+{
+    /// <summary>
+    /// Records <paramref name="record"/> and returns its seq once its transaction has committed. Throws
+    /// <see cref="AccessLogUnavailableException"/> when it could not be committed: the caller must then fail closed.
+    /// </summary>
+    Task<long> AppendAsync(AccessRecord record, CancellationToken cancellationToken);
+
+    /// <summary>Reads records for <paramref name="reader"/>; the read itself is recorded first (a "log read" record).</summary>
+    Task<IReadOnlyList<LoggedRecord>> ReadAsync(AccessLogQuery query, LogReader reader, CancellationToken cancellationToken);
+}
+
+/// <summary>Which records to read. Every criterion is optional; at most <see cref="Limit"/> records from <see cref="FromSeq"/>.</summary>
+public sealed record AccessLogQuery
+{
+    public CasePseudonym? Case { get; init; }
+
+    public PartnerId? Partner { get; init; }
+
+    public PurposeId? Purpose { get; init; }
+
+    public AccessDecision? Decision { get; init; }
+
+    public AccessEventKind? Kind { get; init; }
+
+    public long FromSeq { get; init; }
+
+    public int Limit { get; init; } = 1000;
+}
+
+/// <summary>Who reads the log (the privacy officer, an auditor), and under which purpose.</summary>
+public sealed record LogReader(string User, PartnerId? Partner, string Role, PurposeId? Purpose);
+
+/// <summary>A record could not be committed. The operation that needed it must not go ahead.</summary>
+public sealed class AccessLogUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
