@@ -5,15 +5,15 @@ namespace Informatiedeling.Storage.AccessLog;
 /// <summary>Every log message of the access log, with its event id. Never a record's content.</summary>
 internal static partial class AccessLogMessages
 {
-    [LoggerMessage(2001, LogLevel.Error, "An access-log batch of {Count} record(s) could not be committed ({Error}); every caller in it was refused")]
+    [LoggerMessage(3001, LogLevel.Error, "An access-log batch of {Count} record(s) could not be committed ({Error}); every caller in it was refused")]
     public static partial void BatchFailed(ILogger logger, int count, string error);
 
-    [LoggerMessage(2002, LogLevel.Information, "Access-log checkpoints are signed by verifier key {VerifierKey}")]
+    [LoggerMessage(3002, LogLevel.Information, "Access-log checkpoints are signed by verifier key {VerifierKey}")]
     public static partial void VerifierKey(ILogger logger, string verifierKey);
 
-    [LoggerMessage(2003, LogLevel.Information, "Issued access-log checkpoint at size {Size}")]
+    [LoggerMessage(3003, LogLevel.Information, "Issued access-log checkpoint at size {Size}")]
     public static partial void CheckpointIssued(ILogger logger, long size);
 
-    [LoggerMessage(2004, LogLevel.Warning, "Could not issue an access-log checkpoint ({Error}); retrying at the next interval")]
+    [LoggerMessage(3004, LogLevel.Warning, "Could not issue an access-log checkpoint ({Error}); retrying at the next interval")]
     public static partial void CheckpointFailed(ILogger logger, string error);
 }
