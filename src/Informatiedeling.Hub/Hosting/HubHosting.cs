@@ -94,6 +94,9 @@ internal static class HubHosting
                 "one key store must use the same Keys:CertificatePath; restore the certificate the key ring was made with.", e);
         }
         await app.Services.GetRequiredService<PolicyLoading>().LoadInitialAsync(cancellationToken);
+
+        // The access log's writer is ready before the first request that has to be recorded.
+        _ = app.Services.GetRequiredService<IAccessLog>();
     }
 
     /// <summary>The certificate that protects the key ring: <c>Keys:CertificatePath</c> (a mounted secret in production), else one in the data folder.</summary>

@@ -150,10 +150,10 @@ public sealed class AccessLogVerifier(AccessLogStore store, CheckpointVerifier v
                 }
             }
 
-            foreach (var (size, signed) in _signed.Where(s => s.Key > _expected).OrderBy(s => s.Key))
+            if (_signed.Where(s => s.Key > _expected).OrderBy(s => s.Key).Select(s => (Size: s.Key, s.Value.Source)).FirstOrDefault() is { Source: not null } beyond)
             {
                 return Fail(_expected, _checked, _expected,
-                    $"the log holds {S(_expected)} records but a {signed.Source} signs {S(size)}: records from {S(_expected)} on were removed, or an older state was restored (truncation or rollback)");
+                    $"the log holds {S(_expected)} records but a {beyond.Source} signs {S(beyond.Size)}: records from {S(_expected)} on were removed, or an older state was restored (truncation or rollback)");
             }
 
             if (_head.Size > _expected)

@@ -42,6 +42,20 @@ public sealed class BadConfigurationTests
     }
 
     [Fact]
+    public async Task An_unreadable_access_log_signing_key_stops_start_up_with_one_line()
+    {
+        var folder = Directory.CreateTempSubdirectory("infodeel-badkey-").FullName;
+        var key = Path.Combine(folder, "toegangslog-signing.pem");
+        await File.WriteAllTextAsync(key, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+        var result = await StartHubAsync(new() { ["AccessLog__SigningKeyPath"] = key });
+
+        Assert.Equal(2, result.ExitCode);
+        var line = SingleLine(result.Error);
+        Assert.StartsWith($"Informatiedeling cannot start: The access-log signing key '{key}' cannot be read or created", line, StringComparison.Ordinal);
+        Assert.Contains("AccessLog:SigningKeyPath", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Postgresql_without_a_connection_string_stops_start_up_with_one_line()
     {
         var result = await StartHubAsync(new() { ["Storage__Provider"] = "postgresql" });
