@@ -3,6 +3,7 @@ using Informatiedeling.Cases;
 using Informatiedeling.Policy;
 using Informatiedeling.Policy.Loading;
 using Informatiedeling.Storage;
+using Informatiedeling.Storage.AccessLog;
 using Informatiedeling.Storage.Cases;
 using Informatiedeling.Storage.Keys;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,7 +25,8 @@ internal static class KeyCommands
         storage.AddTo(rotate);
         rotate.SetAction(async (parse, ct) => await WithStorageAsync(storage, parse, error, async services =>
         {
-            var (kek, count) = await services.GetRequiredService<KekRotation>().RotateAsync(parse.GetValue(resume), Math.Max(1, parse.GetValue(batch)), ct);
+            var (kek, count) = await services.GetRequiredService<KekRotation>().RotateAsync(
+                parse.GetValue(resume), Math.Max(1, parse.GetValue(batch)), ct, actor: $"operator:{Environment.UserName}");
             await output.WriteLineAsync($"key-encryption key {kek} is current; {count} key(s) re-wrapped");
             return 0;
         }));
@@ -63,10 +65,16 @@ internal static class KeyCommands
 
     /// <summary>Opens the key store (migrating first, as the hub does) and runs <paramref name="action"/>.</summary>
     private static Task<int> WithStorageAsync(StorageOptions storage, ParseResult parse, TextWriter error, Func<IServiceProvider, Task<int>> action) =>
-        storage.RunAsync(parse, error, async services =>
-        {
-            await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
-            await services.OpenKeyStoreAsync(CancellationToken.None);
-            return await action(services);
-        });
+        storage.RunAsync(
+            parse,
+            error,
+            async services =>
+            {
+                await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+                await services.OpenKeyStoreAsync(CancellationToken.None);
+                return await action(services);
+            },
+            // Key operations are administrative events: they go into the hub's access log, signed with its key.
+            (collection, settings) => collection.AddAccessLog(AccessLogSettings.Resolve(
+                settings.DataDirectory, Environment.GetEnvironmentVariable("AccessLog__SigningKeyPath"), null, Environment.GetEnvironmentVariable("AccessLog__Origin"))));
 }

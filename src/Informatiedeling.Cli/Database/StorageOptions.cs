@@ -28,9 +28,10 @@ internal sealed class StorageOptions
     /// Runs <paramref name="action"/> with the hub's storage services; configuration and database problems become
     /// one line on <paramref name="error"/> and exit status 2 (configuration) or 1 (database).
     /// </summary>
-    public async Task<int> RunAsync(ParseResult parse, TextWriter error, Func<IServiceProvider, Task<int>> action)
+    public async Task<int> RunAsync(
+        ParseResult parse, TextWriter error, Func<IServiceProvider, Task<int>> action, Action<IServiceCollection, StorageSettings>? extra = null)
     {
-        var (services, problem) = Build(parse);
+        var (services, problem) = Build(parse, extra);
         if (services is null)
         {
             await error.WriteLineAsync($"infodeel: {problem}");

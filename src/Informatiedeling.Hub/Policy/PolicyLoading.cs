@@ -1,7 +1,9 @@
+using Informatiedeling.AccessLog.Records;
 using Informatiedeling.Hub.Hosting;
 using Informatiedeling.Policy;
 using Informatiedeling.Policy.Loading;
 using Informatiedeling.Storage;
+using Informatiedeling.Storage.AccessLog;
 using Informatiedeling.Storage.Policy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -13,6 +15,7 @@ internal sealed partial class PolicyLoading(
     PolicyHolder holder,
     IOptions<PolicyOptions> options,
     IServiceScopeFactory scopes,
+    IAccessLog accessLog,
     TimeProvider time,
     ILogger<PolicyLoading> logger)
 {
@@ -20,21 +23,30 @@ internal sealed partial class PolicyLoading(
     public async Task LoadInitialAsync(CancellationToken cancellationToken)
     {
         var result = Load();
-        if (!holder.TryReplace(result))
+        if (result.Set is null)
         {
             var errors = string.Join(Environment.NewLine + "  ", result.Errors.Select(e => e.ToString()));
             throw new HubStartupException(
                 $"the policy set is refused ({result.Errors.Count} error(s)); fix these and start again, or run 'infodeel policy lint':{Environment.NewLine}  {errors}");
         }
 
-        await RecordAsync(result.Set!, cancellationToken);
+        try
+        {
+            await RecordAsync(result.Set, cancellationToken);
+        }
+        catch (AccessLogUnavailableException e)
+        {
+            throw new HubStartupException("the access log cannot record the policy set coming into force; nothing is decided without it. Check the database.", e);
+        }
+
+        holder.TryReplace(result);
     }
 
     /// <summary>After a change: a refused set is logged and the set in force stays.</summary>
     public async Task<bool> ReloadAsync(CancellationToken cancellationToken)
     {
         var result = Load();
-        if (!holder.TryReplace(result))
+        if (result.Set is null)
         {
             foreach (var error in result.Errors)
             {
@@ -45,8 +57,18 @@ internal sealed partial class PolicyLoading(
             return false;
         }
 
-        await RecordAsync(result.Set!, cancellationToken);
-        return true;
+        try
+        {
+            await RecordAsync(result.Set, cancellationToken);
+        }
+        catch (AccessLogUnavailableException e)
+        {
+            LogRefused(logger, $"the access log cannot record it ({e.Message})");
+            LogKept(logger, holder.IsLoaded ? holder.Current.Set.ContentHash : "(none)");
+            return false;
+        }
+
+        return holder.TryReplace(result);
     }
 
     private PolicyLoadResult Load() => PolicyLoader.LoadFiles(options.Value.Convenant, options.Value.Directory);
@@ -57,6 +79,11 @@ internal sealed partial class PolicyLoading(
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         if (!await db.PolicyVersions.AnyAsync(v => v.ContentHash == set.ContentHash, cancellationToken))
         {
+            // A version comes into force only once the log holds the record of it.
+            await accessLog.AppendAsync(
+                AccessRecord.Administrative(AccessEventKind.PolicyPublished, "policy.publish", $"policy-set:{set.ContentHash}", "hub", time.GetUtcNow(),
+                    rule: $"convenant {set.Vocabulary.ConvenantId} {set.Vocabulary.ConvenantVersion}", article: "11.2"),
+                cancellationToken);
             db.PolicyVersions.Add(new PolicyVersionRow
             {
                 ContentHash = set.ContentHash,

@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Text;
+using Informatiedeling.AccessLog.Records;
 using Informatiedeling.Cases;
 using Informatiedeling.Policy;
 using Informatiedeling.Protection;
+using Informatiedeling.Storage.AccessLog;
 using Informatiedeling.Storage.Keys;
 using Microsoft.EntityFrameworkCore;
 
@@ -26,6 +28,7 @@ public sealed class ClientFileStore(
     CaseKeyRing keys,
     KeyStoreState keyState,
     PolicyHolder policy,
+    IAccessLog accessLog,
     TimeProvider time)
 {
     /// <summary>Opens a new file in <paramref name="step"/>, with the person's blind index and the first fields.</summary>
@@ -103,8 +106,13 @@ public sealed class ClientFileStore(
     }
 
     /// <summary>Crypto-shredding: destroys the category's keys (every copy of the data becomes unreadable) and records it.</summary>
-    public async Task<DateTimeOffset> DestroyCategoryAsync(CasePseudonym pseudonym, string category, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset> DestroyCategoryAsync(
+        CasePseudonym pseudonym, string category, CancellationToken cancellationToken, string actor = "hub", string? rule = null, string? article = null)
     {
+        // Logged before it happens: if the log cannot take the record, nothing is destroyed (fail closed).
+        await accessLog.AppendAsync(
+            AccessRecord.Administrative(AccessEventKind.KeyDestroyed, "case-key.destroy", $"case-key:{category}", actor, time.GetUtcNow(), pseudonym, rule, article),
+            cancellationToken);
         var at = await keys.DestroyAsync(pseudonym.Value, category, cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         if (!await db.CaseShreds.AnyAsync(s => s.Case == pseudonym.Value && s.Category == category, cancellationToken))
@@ -166,6 +174,9 @@ public sealed class ClientFileStore(
         }
 
         await keys.RetireVersionsBelowAsync(pseudonym.Value, category, target.Id.Version, cancellationToken);
+        await accessLog.AppendAsync(
+            AccessRecord.Administrative(AccessEventKind.KeyRotated, "case-key.rotate", $"case-key:{category}:v{target.Id.Version}", "hub", time.GetUtcNow(), pseudonym),
+            cancellationToken);
         return moved;
     }
 

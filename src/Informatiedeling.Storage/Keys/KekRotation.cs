@@ -1,4 +1,6 @@
+using Informatiedeling.AccessLog.Records;
 using Informatiedeling.Protection;
+using Informatiedeling.Storage.AccessLog;
 using Microsoft.EntityFrameworkCore;
 
 namespace Informatiedeling.Storage.Keys;
@@ -9,15 +11,17 @@ namespace Informatiedeling.Storage.Keys;
 /// short update that only applies if nobody changed the row meanwhile, so the work can be interrupted at any
 /// point and resumed: every key stays readable under its old or its new KEK throughout.
 /// </summary>
-public sealed class KekRotation(IDbContextFactory<KeyStoreDbContext> factory, IKeyEncryptionKeyProvider kek)
+public sealed class KekRotation(IDbContextFactory<KeyStoreDbContext> factory, IKeyEncryptionKeyProvider kek, IAccessLog accessLog, TimeProvider time)
 {
     /// <summary>Starts a rotation (a new KEK) unless <paramref name="resumeOnly"/>; then re-wraps everything not under the current KEK.</summary>
     /// <param name="limit">Stop after this many keys (to spread a large rotation over time); run again with <paramref name="resumeOnly"/> to go on.</param>
-    public async Task<(string KekId, int Rewrapped)> RotateAsync(bool resumeOnly, int batchSize, CancellationToken cancellationToken, int limit = int.MaxValue)
+    public async Task<(string KekId, int Rewrapped)> RotateAsync(
+        bool resumeOnly, int batchSize, CancellationToken cancellationToken, int limit = int.MaxValue, string actor = "operator")
     {
         if (!resumeOnly)
         {
-            await kek.RotateAsync(cancellationToken);
+            var created = await kek.RotateAsync(cancellationToken);
+            await accessLog.AppendAsync(AccessRecord.Administrative(AccessEventKind.KeyRotated, "kek.rotate", $"kek:{created}", actor, time.GetUtcNow()), cancellationToken);
         }
 
         var current = kek.CurrentKekId;

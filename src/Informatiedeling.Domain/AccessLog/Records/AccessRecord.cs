@@ -108,6 +108,27 @@ public sealed record AccessRecord
 
     public Sensitivity Sensitivity { get; init; }
 
+    /// <summary>
+    /// An administrative event (policy published, key rotated or destroyed, …): who did what to what, by identifier,
+    /// with the current trace and span when there is one.
+    /// </summary>
+    public static AccessRecord Administrative(
+        AccessEventKind kind, string operation, string subject, string actorUser, DateTimeOffset at, CasePseudonym? pseudonym = null, string? rule = null, string? article = null) => new()
+    {
+        Id = Guid.NewGuid(),
+        Kind = kind,
+        OccurredAt = at,
+        TraceId = System.Diagnostics.Activity.Current?.TraceId,
+        SpanId = System.Diagnostics.Activity.Current?.SpanId,
+        ActorUser = actorUser,
+        Role = "beheer",
+        Case = pseudonym,
+        Operation = operation,
+        Subject = subject,
+        Rule = rule,
+        Article = article,
+    };
+
     /// <summary>For administrative events: what was acted on, by identifier (a policy hash, a role, a key id); never personal data.</summary>
     public string? Subject { get; init; }
 }
