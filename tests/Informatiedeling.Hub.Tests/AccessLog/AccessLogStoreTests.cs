@@ -16,6 +16,7 @@ public sealed class AccessLogStoreTests
     {
         await using var hub = await AccessLogs.HubAsync(engine);
         var log = hub.Log();
+        var start = await hub.SizeAsync();
         var pseudonym = CasePseudonym.New();
         var justifications = hub.Services.GetRequiredService<AccessLogJustifications>();
         var id = Guid.CreateVersion7();
@@ -24,13 +25,13 @@ public sealed class AccessLogStoreTests
 
         var first = await log.AppendAsync(written, CancellationToken.None);
         var second = await log.AppendAsync(AccessLogs.Decision(), CancellationToken.None);
-        Assert.Equal(0, first);
-        Assert.Equal(1, second);
+        Assert.Equal(start, first);
+        Assert.Equal(start + 1, second);
 
         var reader = new LogReader("fg-1", AccessLogs.Partner("zvh"), "privacy-officer", null);
         var read = await log.ReadAsync(new AccessLogQuery { Case = pseudonym }, reader, CancellationToken.None);
         var back = read.First(r => r.Record.Kind == AccessEventKind.AccessDecision);
-        Assert.Equal(0, back.Seq);
+        Assert.Equal(start, back.Seq);
         Assert.Equal(written.Id, back.Record.Id);
         Assert.Equal(written.TraceId, back.Record.TraceId);
         Assert.Equal(written.SpanId, back.Record.SpanId);
@@ -44,13 +45,13 @@ public sealed class AccessLogStoreTests
 
         // The read came first: it is on the log, naming the reader and the case asked about.
         var logRead = Assert.Single(read, r => r.Record.Kind == AccessEventKind.LogRead);
-        Assert.Equal(2, logRead.Seq);
+        Assert.Equal(start + 2, logRead.Seq);
         Assert.Equal("fg-1", logRead.Record.ActorUser);
         Assert.Equal(pseudonym, logRead.Record.Case);
 
         var verify = await hub.InfodeelAsync("verify");
         Assert.True(verify.ExitCode == 0, verify.Error);
-        Assert.Contains("verified 3 records", verify.Output, StringComparison.Ordinal);
+        Assert.Contains($"verified {start + 3} records", verify.Output, StringComparison.Ordinal);
 
         // The hub publishes the key witnesses need, and never a record's content in its own logs.
         Assert.Contains("signed by verifier key informatiedeling-toegangslog+", hub.Logs.All, StringComparison.Ordinal);
@@ -62,6 +63,7 @@ public sealed class AccessLogStoreTests
     public async Task Updates_and_deletes_of_the_log_and_its_checkpoints_are_refused_by_the_database(string engine)
     {
         await using var hub = await AccessLogs.HubAsync(engine);
+        var start = await hub.SizeAsync();
         await hub.Log().AppendManyAsync(3);
         var checkpoint = await hub.InfodeelAsync("checkpoint");
         Assert.True(checkpoint.ExitCode == 0, checkpoint.Error);
@@ -69,8 +71,8 @@ public sealed class AccessLogStoreTests
         await using var db = await hub.OpenDatabaseAsync();
         var refused = new List<string>
         {
-            "UPDATE access_log SET event_kind = 'purge' WHERE seq = 1",
-            "DELETE FROM access_log WHERE seq = 2",
+            $"UPDATE access_log SET event_kind = 'purge' WHERE seq = {start + 1}",
+            $"DELETE FROM access_log WHERE seq = {start + 2}",
             "UPDATE access_log_checkpoints SET note = 'x'",
             "DELETE FROM access_log_checkpoints",
         };
@@ -90,7 +92,7 @@ public sealed class AccessLogStoreTests
 
         var verify = await hub.InfodeelAsync("verify");
         Assert.True(verify.ExitCode == 0, verify.Error);
-        Assert.Contains("verified 3 records", verify.Output, StringComparison.Ordinal);
+        Assert.Contains($"verified {start + 3} records", verify.Output, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -98,15 +100,20 @@ public sealed class AccessLogStoreTests
     public async Task An_inclusion_proof_leads_to_the_signed_root(string engine)
     {
         await using var hub = await AccessLogs.HubAsync(engine);
+        var start = await hub.SizeAsync();
         await hub.Log().AppendManyAsync(37);
-        var proof = await hub.InfodeelAsync("proof", "--seq", "21");
+        long seq = start + 21, size = start + 37;
+        var proof = await hub.InfodeelAsync("proof", "--seq", Invariant(seq));
         Assert.True(proof.ExitCode == 0, proof.Error);
         using var json = System.Text.Json.JsonDocument.Parse(proof.Output);
         var path = json.RootElement.GetProperty("inclusionPath").EnumerateArray().Select(e => Convert.FromBase64String(e.GetString()!)).ToList();
-        Assert.Equal(37, json.RootElement.GetProperty("treeSize").GetInt64());
+        Assert.Equal(seq, json.RootElement.GetProperty("seq").GetInt64());
+        Assert.Equal(size, json.RootElement.GetProperty("treeSize").GetInt64());
         Assert.True(Informatiedeling.AccessLog.Merkle.InclusionProof.Verify(
-            21, 37, Convert.FromBase64String(json.RootElement.GetProperty("leafHash").GetString()!), path,
+            seq, size, Convert.FromBase64String(json.RootElement.GetProperty("leafHash").GetString()!), path,
             Convert.FromBase64String(json.RootElement.GetProperty("rootHash").GetString()!)));
-        Assert.Equal(1, (await hub.InfodeelAsync("proof", "--seq", "37")).ExitCode);
+        Assert.Equal(1, (await hub.InfodeelAsync("proof", "--seq", Invariant(size))).ExitCode);
     }
+
+    private static string Invariant(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -27,6 +27,16 @@ internal static class AccessLogs
         return hub.Services.GetRequiredService<IAccessLog>();
     }
 
+    /// <summary>
+    /// The size of the log as it stands now, read from its head: right after start-up, the records the hub wrote itself
+    /// (the policy set coming into force) and so the seq the next record takes.
+    /// </summary>
+    public static async Task<long> SizeAsync(this HubFactory hub)
+    {
+        _ = hub.Server;
+        return (await hub.Services.GetRequiredService<AccessLogStore>().ReadHeadAsync(CancellationToken.None)).Size;
+    }
+
     public static AccessRecord Decision(CasePseudonym? pseudonym = null, string user = "agent-17", SealedJustification? justification = null) => new()
     {
         Id = Guid.CreateVersion7(),
