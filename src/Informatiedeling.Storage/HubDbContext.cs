@@ -18,6 +18,10 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
 
     public DbSet<CaseShredRow> CaseShreds => Set<CaseShredRow>();
 
+    public DbSet<CaseRoleRow> CaseRoles => Set<CaseRoleRow>();
+
+    public DbSet<CaseInvitationRow> CaseInvitations => Set<CaseInvitationRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<PolicyVersionRow>(e =>
@@ -52,6 +56,24 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
             e.Property(x => x.KeyVersion).HasColumnName("key_version");
             e.Property(x => x.Ciphertext).HasColumnName("ciphertext");
             e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+        });
+        modelBuilder.Entity<CaseRoleRow>(e =>
+        {
+            e.ToTable("case_roles");
+            e.HasKey(x => new { x.Case, x.Step, x.Partner });
+            e.Property(x => x.Case).HasColumnName("case_pseudonym").HasMaxLength(40);
+            e.Property(x => x.Step).HasColumnName("step").HasMaxLength(64);
+            e.Property(x => x.Partner).HasColumnName("partner").HasMaxLength(64);
+            e.Property(x => x.Role).HasColumnName("role").HasMaxLength(1);
+        });
+        modelBuilder.Entity<CaseInvitationRow>(e =>
+        {
+            e.ToTable("case_invitations");
+            e.HasKey(x => new { x.Case, x.Partner });
+            e.Property(x => x.Case).HasColumnName("case_pseudonym").HasMaxLength(40);
+            e.Property(x => x.Partner).HasColumnName("partner").HasMaxLength(64);
+            e.Property(x => x.InvitedUntil).HasColumnName("invited_until");
+            e.Property(x => x.InvitedAt).HasColumnName("invited_at");
         });
         modelBuilder.Entity<CaseShredRow>(e =>
         {

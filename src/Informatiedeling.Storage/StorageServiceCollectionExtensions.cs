@@ -41,6 +41,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<KekRotation>();
         services.TryAddSingleton<Informatiedeling.Policy.PolicyHolder>();
         services.AddSingleton<ClientFileStore>();
+        services.AddSingleton<CaseDirectory>();
         return services;
     }
 

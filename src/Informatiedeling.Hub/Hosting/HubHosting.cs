@@ -1,4 +1,5 @@
 using Informatiedeling.Hub.Authentication;
+using Informatiedeling.Hub.Cases;
 using Informatiedeling.Hub.Health;
 using Informatiedeling.Hub.Policy;
 using Informatiedeling.Policy;
@@ -39,6 +40,7 @@ internal static class HubHosting
         builder.Services.AddOpenApi();
         builder.AddHubAuthentication();
         builder.AddHubRateLimiting();
+        builder.Services.AddSingleton<CaseBroker>();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<PolicyReadyCheck>("policy", tags: [HealthEndpoints.ReadyTag]);
@@ -68,6 +70,7 @@ internal static class HubHosting
         app.MapOpenApi();
         app.MapHealthEndpoints();
         app.MapIdentityEndpoints();
+        app.MapCaseEndpoints();
         return app;
     }
 
@@ -169,6 +172,18 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is Informatiedeling.Storage.AccessLog.AccessLogUnavailableException)
+        {
+            // Fail closed: without a durable log record nothing is released or changed.
+            httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = "Access log unavailable", Detail = "The access log could not record this request, so nothing was released or changed. Retry later." },
+                Exception = exception,
+            });
+        }
+
         if (exception is not BadHttpRequestException bad)
         {
             return false;

@@ -32,10 +32,11 @@ public sealed class ClientFileStore(
     TimeProvider time)
 {
     /// <summary>Opens a new file in <paramref name="step"/>, with the person's blind index and the first fields.</summary>
-    public async Task<CasePseudonym> CreateAsync(string step, PersonKey? person, IReadOnlyDictionary<string, string> fields, CancellationToken cancellationToken)
+    public async Task<CasePseudonym> CreateAsync(
+        string step, PersonKey? person, IReadOnlyDictionary<string, string> fields, CancellationToken cancellationToken, CasePseudonym? chosen = null)
     {
         var checkedFields = Check(fields);
-        var pseudonym = CasePseudonym.New();
+        var pseudonym = chosen ?? CasePseudonym.New();
         await using (var db = await factory.CreateDbContextAsync(cancellationToken))
         {
             db.Cases.Add(new CaseRow
@@ -179,6 +180,10 @@ public sealed class ClientFileStore(
             cancellationToken);
         return moved;
     }
+
+    /// <summary>Checks values against the catalogue without writing anything.</summary>
+    /// <exception cref="FieldValidationException">Unknown fields or values of the wrong form (the message names fields, never values).</exception>
+    public void Validate(IReadOnlyDictionary<string, string> fields) => Check(fields);
 
     private Dictionary<FieldDefinition, string> Check(IReadOnlyDictionary<string, string> fields)
     {

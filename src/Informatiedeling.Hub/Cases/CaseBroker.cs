@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Security.Claims;
+using Informatiedeling.AccessLog.Records;
+using Informatiedeling.Cases;
+using Informatiedeling.Hub.Authentication;
+using Informatiedeling.Policy;
+using Informatiedeling.Policy.Engine;
+using Informatiedeling.Protection;
+using Informatiedeling.Storage.AccessLog;
+using Informatiedeling.Storage.Cases;
+
+namespace Informatiedeling.Hub.Cases;
+
+/// <summary>
+/// Decides every case request with the policy engine and records it in the access log before anything leaves:
+/// a case the partner has no role on answers exactly like a case that does not exist.
+/// </summary>
+internal sealed class CaseBroker(
+    PolicyHolder policy,
+    CaseDirectory cases,
+    ClientFileStore files,
+    IAccessLog accessLog,
+    AccessLogJustifications justifications,
+    TimeProvider time)
+{
+    public const string IntakeAction = "melding-aannemen";
+    public const string IntakeStep = "melding";
+    public const string IntakePurpose = "signalering-en-weging";
+
+    public async Task<IResult> IntakeAsync(ClaimsPrincipal user, IntakeRequest request, CancellationToken cancellationToken)
+    {
+        var engine = policy.Current;
+        var partner = user.PartnerOf()!;
+        var now = time.GetUtcNow();
+        PartnerId.TryParse(partner, out var partnerId);
+        StepId.TryParse(IntakeStep, out var step);
+        var action = engine.DecideAction(partnerId, null, step, CaseStatus.Open, IntakeAction, now, null);
+        if (!action.Permitted)
+        {
+            await LogAsync(user, null, "case.intake", null, AccessDecision.Deny, action.Rule, engine, cancellationToken);
+            return Problems.Forbidden("Not allowed to take in a report", action.Describe(), action.Rule);
+        }
+
+        try
+        {
+            files.Validate(request.Fields);
+        }
+        catch (FieldValidationException e)
+        {
+            return Problems.BadRequest("The report has fields the client file does not accept", e.Problems);
+        }
+
+        // The reporting point writes what its own role in this step may receive, nothing else.
+        var role = DefaultRole(engine.Set, partner, IntakeStep);
+        var writable = DecisionInput.Decide(engine, partner, role?.Name(), IntakeStep, "open", IntakePurpose, null, now, null, null);
+        var refused = request.Fields.Keys
+            .Select(id => engine.Set.FindField(id)!)
+            .Where(f => !writable.IsPermitted(f.Category))
+            .Select(f => $"field '{f.Id}' is in category '{engine.Vocabulary.Categories.Names[f.Category]}', which this partner may not write")
+            .ToList();
+        if (refused.Count > 0)
+        {
+            return Problems.ForbiddenList("Fields outside what this partner may write", refused);
+        }
+
+        var person = request.Person is null ? null : new PersonKey(request.Person.FullName, request.Person.DateOfBirth);
+        var existing = person is null ? null : await files.FindOpenCaseAsync(person, cancellationToken);
+        var pseudonym = existing ?? CasePseudonym.New();
+        var categories = request.Fields.Keys.Select(id => engine.Vocabulary.Categories.Names[engine.Set.FindField(id)!.Category]).Distinct(StringComparer.Ordinal).ToList();
+
+        // Recorded before it happens: if the log cannot take it, nothing is written.
+        await LogAsync(user, pseudonym, existing is null ? "case.intake" : "case.add-report", null, AccessDecision.Permit, action.Rule, engine, cancellationToken, categories);
+        if (existing is null)
+        {
+            await files.CreateAsync(IntakeStep, person, request.Fields, cancellationToken, pseudonym);
+            await cases.AssignDefaultRolesAsync(pseudonym, engine.Set, cancellationToken);
+            return TypedResults.Created($"/cases/{pseudonym.Value}", new IntakeResult(pseudonym.Value, Created: true));
+        }
+
+        await files.WriteAsync(pseudonym, request.Fields, cancellationToken);
+        return TypedResults.Ok(new IntakeResult(pseudonym.Value, Created: false));
+    }
+
+    public async Task<IResult> ReadAsync(
+        ClaimsPrincipal user, string pseudonymText, string? purpose, string? categoriesText, string? justification, CancellationToken cancellationToken)
+    {
+        var engine = policy.Current;
+        var partner = user.PartnerOf()!;
+        var now = time.GetUtcNow();
+        var pseudonym = CasePseudonym.TryParse(pseudonymText, out var parsed) ? parsed : (CasePseudonym?)null;
+        if (string.IsNullOrWhiteSpace(purpose))
+        {
+            await LogAsync(user, pseudonym, "case.read", null, AccessDecision.Error, null, engine, cancellationToken);
+            return Problems.BadRequest("A purpose is required", ["every request for case data declares its purpose (convenant art. 3.1): add ?purpose=…"]);
+        }
+
+        var state = pseudonym is { } p ? await cases.FindAsync(p, cancellationToken) : null;
+        var standing = state is null ? default : await cases.StandingAsync(state.Pseudonym, partner, state.Step, cancellationToken);
+        IReadOnlyList<string>? categories = string.IsNullOrWhiteSpace(categoriesText)
+            ? null
+            : [.. categoriesText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        var decision = DecisionInput.Decide(engine, partner, standing.Role?.Name(), state?.Step ?? IntakeStep,
+            state?.Status == CaseStatus.Closed ? "closed" : "open", purpose, categories, now, standing.InvitedUntil, justification);
+
+        if (state is null || decision.CaseHidden)
+        {
+            await LogAsync(user, pseudonym, "case.read", purpose, AccessDecision.Deny, decision.Rule, engine, cancellationToken, categories);
+            return Problems.CaseNotFound();
+        }
+
+        if (decision.UnknownKind != IdentifierKind.None)
+        {
+            await LogAsync(user, state.Pseudonym, "case.read", null, AccessDecision.Deny, decision.Rule, engine, cancellationToken, categories);
+            return Problems.Forbidden("Request refused", decision.Describe(decision.Rule), decision.Rule);
+        }
+
+        var reads = decision.Permitted == 0 ? [] : await files.ReadAsync(state.Pseudonym, decision.Permitted, cancellationToken);
+        var v = engine.Vocabulary;
+        var withheld = new List<WithheldCategory>();
+        var released = new List<string>();
+        for (var c = 0; c < v.Categories.Count; c++)
+        {
+            if ((decision.Requested & (1UL << c)) == 0)
+            {
+                continue;
+            }
+
+            if (decision.IsPermitted(c))
+            {
+                released.Add(v.Categories.Names[c]);
+            }
+            else
+            {
+                var why = decision.ExplanationFor(c);
+                withheld.Add(new WithheldCategory(v.Categories.Names[c], decision.Describe(why), why.RuleId, why.Article));
+            }
+        }
+
+        var emergency = string.Equals(purpose, "acute-veiligheid", StringComparison.Ordinal);
+        var recordId = Guid.NewGuid();
+        var sealedJustification = emergency && decision.Permitted != 0 && !string.IsNullOrWhiteSpace(justification)
+            ? await justifications.SealAsync(state.Pseudonym, recordId, justification, cancellationToken)
+            : null;
+        var obligations = decision.Obligations.HasFlag(Obligations.Review) ? new[] { "review" } : [];
+        var record = Record(user, state.Pseudonym, "case.read", purpose, Outcome(decision.Outcome), decision.Rule, engine) with
+        {
+            Id = recordId,
+            Justification = sealedJustification,
+            LegalGround = v.Purposes.TryGetIndex(purpose, out var pi) ? v.PurposeDefinitions[pi].LegalGround : null,
+            Role = standing.Role?.Name(),
+            CategoriesRequested = [.. released, .. withheld.Select(w => w.Category)],
+            CategoriesReleased = released,
+            CategoriesWithheld = [.. withheld.Select(w => w.Category)],
+            FieldsReleased = [.. reads.Where(f => f.Status == FieldReadStatus.Ok).Select(f => f.Field)],
+            Obligations = obligations,
+            Emergency = emergency,
+            Sensitivity = released.Contains("exceptioneel") ? Sensitivity.Special : Sensitivity.Normal,
+        };
+        // Durable before release: the data leaves only after the log has committed this record.
+        await accessLog.AppendAsync(record, cancellationToken);
+        return TypedResults.Ok(new CaseData(
+            state.Pseudonym.Value,
+            state.Step,
+            state.Status == CaseStatus.Closed ? "closed" : "open",
+            purpose,
+            decision.Rule.RuleId,
+            decision.Rule.Article,
+            reads.Where(f => f.Status == FieldReadStatus.Ok).ToDictionary(f => f.Field, f => f.Value!, StringComparer.Ordinal),
+            withheld,
+            [.. reads.Where(f => f.Status == FieldReadStatus.Destroyed).GroupBy(f => f.Category).Select(g => new DestroyedCategory(g.Key, g.First().DestroyedAt!.Value))],
+            obligations));
+    }
+
+    private static Role? DefaultRole(PolicySet set, string partner, string step)
+    {
+        set.Vocabulary.Partners.TryGetIndex(partner, out var p);
+        set.Vocabulary.Steps.TryGetIndex(step, out var s);
+        var assignment = set.Rules.Rasci!.Steps.First(x => x.Step == s);
+        for (var r = 0; r < Roles.Count; r++)
+        {
+            if ((assignment.PartnersByRole[r] & (1UL << p)) != 0)
+            {
+                return (Role)r;
+            }
+        }
+
+        return null;
+    }
+
+    private static AccessDecision Outcome(DecisionOutcome outcome) => outcome switch
+    {
+        DecisionOutcome.Permit => AccessDecision.Permit,
+        DecisionOutcome.Partial => AccessDecision.Partial,
+        _ => AccessDecision.Deny,
+    };
+
+    private Task LogAsync(
+        ClaimsPrincipal user, CasePseudonym? pseudonym, string operation, string? purpose, AccessDecision outcome, Explanation? rule,
+        PolicyEngine engine, CancellationToken cancellationToken, IReadOnlyList<string>? categories = null) =>
+        accessLog.AppendAsync(Record(user, pseudonym, operation, purpose, outcome, rule, engine) with { CategoriesRequested = categories ?? [] }, cancellationToken);
+
+    private AccessRecord Record(
+        ClaimsPrincipal user, CasePseudonym? pseudonym, string operation, string? purpose, AccessDecision outcome, Explanation? rule, PolicyEngine engine) => new()
+    {
+        Id = Guid.NewGuid(),
+        Kind = AccessEventKind.AccessDecision,
+        OccurredAt = time.GetUtcNow(),
+        TraceId = Activity.Current?.TraceId,
+        SpanId = Activity.Current?.SpanId,
+        ActorUser = user.UserOf(),
+        ActorPartner = PartnerId.TryParse(user.PartnerOf(), out var p) ? p : null,
+        Case = pseudonym,
+        Purpose = purpose is not null && PurposeId.TryParse(purpose, out var pu) ? pu : null,
+        Operation = operation,
+        Decision = outcome,
+        Rule = rule?.RuleId,
+        Article = rule?.Article,
+        PolicySetHash = engine.Set.ContentHash,
+    };
+}

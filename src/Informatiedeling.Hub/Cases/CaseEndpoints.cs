@@ -1,0 +1,38 @@
+using Informatiedeling.Hub.Hosting;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Informatiedeling.Hub.Cases;
+
+/// <summary>The case API: take in a report, read a case's data under a purpose.</summary>
+internal static class CaseEndpoints
+{
+    /// <summary>A written justification for an emergency release travels in a header, never in the URL.</summary>
+    public const string JustificationHeader = "Informatiedeling-Justification";
+
+    public static void MapCaseEndpoints(this WebApplication app)
+    {
+        var cases = app.MapGroup("/cases").RequireAuthorization().RequireRateLimiting(RateLimiting.PerUser).WithTags("Cases");
+
+        cases.MapPost("/", (IntakeRequest request, HttpContext http, CaseBroker broker) => broker.IntakeAsync(http.User, request, http.RequestAborted))
+            .WithName("TakeInReport")
+            .WithSummary("The reporting point takes in a report: a new client file, or added to the open file of the same person (found through the blind index).")
+            .Produces<IntakeResult>(StatusCodes.Status201Created)
+            .Produces<IntakeResult>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        cases.MapGet("/{pseudonym}/data", (
+                string pseudonym,
+                [FromQuery] string? purpose,
+                [FromQuery] string? categories,
+                [FromHeader(Name = JustificationHeader)] string? justification,
+                HttpContext http,
+                CaseBroker broker) => broker.ReadAsync(http.User, pseudonym, purpose, categories, justification, http.RequestAborted))
+            .WithName("ReadCaseData")
+            .WithSummary("A case's data under a declared purpose: the released fields, and each withheld category with the reason, rule and article.")
+            .Produces<CaseData>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+}

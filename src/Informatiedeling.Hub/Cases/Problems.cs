@@ -1,0 +1,40 @@
+using Informatiedeling.Policy.Engine;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Informatiedeling.Hub.Cases;
+
+/// <summary>The one place where broker outcomes become RFC 9457 problem details. Never a field value in a problem.</summary>
+internal static class Problems
+{
+    public static ProblemHttpResult BadRequest(string title, IReadOnlyList<string> problems) =>
+        TypedResults.Problem(new ProblemDetails
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = title,
+            Detail = string.Join("; ", problems),
+            Extensions = { ["problems"] = problems },
+        });
+
+    public static ProblemHttpResult Forbidden(string title, string reason, Explanation rule) =>
+        TypedResults.Problem(new ProblemDetails
+        {
+            Status = StatusCodes.Status403Forbidden,
+            Title = title,
+            Detail = reason,
+            Extensions = { ["rule"] = rule.RuleId, ["article"] = rule.Article },
+        });
+
+    public static ProblemHttpResult ForbiddenList(string title, IReadOnlyList<string> problems) =>
+        TypedResults.Problem(new ProblemDetails
+        {
+            Status = StatusCodes.Status403Forbidden,
+            Title = title,
+            Detail = string.Join("; ", problems),
+            Extensions = { ["problems"] = problems },
+        });
+
+    /// <summary>The same answer for a case that does not exist and one the caller holds no role on.</summary>
+    public static ProblemHttpResult CaseNotFound() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Case not found", detail: "There is no case with this pseudonym that you may see.");
+}

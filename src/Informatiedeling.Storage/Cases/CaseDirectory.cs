@@ -1,0 +1,63 @@
+using Informatiedeling.Cases;
+using Informatiedeling.Policy;
+using Microsoft.EntityFrameworkCore;
+
+namespace Informatiedeling.Storage.Cases;
+
+/// <summary>A case as the broker sees it: pseudonym, step, status. No personal data.</summary>
+public sealed record CaseState(CasePseudonym Pseudonym, string Step, CaseStatus Status);
+
+/// <summary>A partner's standing on a case in a step: its RASCI role (null for none) and, for a shell partner, its invitation end.</summary>
+public readonly record struct CaseStanding(Role? Role, DateTimeOffset? InvitedUntil);
+
+/// <summary>Cases' state and the roles partners hold on them.</summary>
+public sealed class CaseDirectory(IDbContextFactory<HubDbContext> factory)
+{
+    public async Task<CaseState?> FindAsync(CasePseudonym pseudonym, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Cases.AsNoTracking().SingleOrDefaultAsync(c => c.Pseudonym == pseudonym.Value, cancellationToken);
+        return row is null ? null : new CaseState(pseudonym, row.Step, row.Status == "closed" ? CaseStatus.Closed : CaseStatus.Open);
+    }
+
+    /// <summary>Gives a new case the default RASCI of every step (shell partners come in by invitation only).</summary>
+    public async Task AssignDefaultRolesAsync(CasePseudonym pseudonym, PolicySet policy, CancellationToken cancellationToken)
+    {
+        var v = policy.Vocabulary;
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        foreach (var step in policy.Rules.Rasci!.Steps)
+        {
+            var assigned = new Dictionary<int, Role>();
+            for (var r = Roles.Count - 1; r >= 0; r--)
+            {
+                // Where the table names a partner twice in one step, the stronger role (R before I) wins.
+                for (var p = 0; p < v.Partners.Count; p++)
+                {
+                    if ((step.PartnersByRole[r] & (1UL << p)) != 0)
+                    {
+                        assigned[p] = (Role)r;
+                    }
+                }
+            }
+
+            foreach (var (partner, role) in assigned)
+            {
+                db.CaseRoles.Add(new CaseRoleRow { Case = pseudonym.Value, Step = v.Steps.Names[step.Step], Partner = v.Partners.Names[partner], Role = role.Name() });
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<CaseStanding> StandingAsync(CasePseudonym pseudonym, string partner, string step, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var role = await db.CaseRoles.AsNoTracking()
+            .Where(r => r.Case == pseudonym.Value && r.Step == step && r.Partner == partner)
+            .Select(r => r.Role).SingleOrDefaultAsync(cancellationToken);
+        var invitation = await db.CaseInvitations.AsNoTracking()
+            .Where(i => i.Case == pseudonym.Value && i.Partner == partner)
+            .Select(i => (DateTimeOffset?)i.InvitedUntil).SingleOrDefaultAsync(cancellationToken);
+        return new CaseStanding(Roles.TryParse(role, out var parsed) ? parsed : null, invitation);
+    }
+}
