@@ -42,7 +42,22 @@ public sealed record StatusFence(RuleRef Rule, CaseStatus Status, ulong Purposes
 public sealed record RetentionRule(RuleRef Rule, int Category, int Days);
 
 /// <summary>The default RASCI of one step; <see cref="ShellRoles"/> are the roles invited shell partners get.</summary>
-public sealed record StepAssignment(int Step, ImmutableArray<ulong> PartnersByRole, byte ShellRoles);
+public sealed record StepAssignment(int Step, ImmutableArray<ulong> PartnersByRole, byte ShellRoles)
+{
+    /// <summary>The strongest role (R before A … before I) the partner holds in this step, or null for none.</summary>
+    public Role? RoleOf(int partner)
+    {
+        for (var r = 0; r < Roles.Count; r++)
+        {
+            if ((PartnersByRole[r] & (1UL << partner)) != 0)
+            {
+                return (Role)r;
+            }
+        }
+
+        return null;
+    }
+}
 
 /// <summary>The RASCI assignment a new case starts from (art. 5.2).</summary>
 public sealed record DefaultRasci(RuleRef Rule, ImmutableArray<StepAssignment> Steps);

@@ -175,16 +175,7 @@ internal sealed class CaseBroker(
     {
         set.Vocabulary.Partners.TryGetIndex(partner, out var p);
         set.Vocabulary.Steps.TryGetIndex(step, out var s);
-        var assignment = set.Rules.Rasci!.Steps.First(x => x.Step == s);
-        for (var r = 0; r < Roles.Count; r++)
-        {
-            if ((assignment.PartnersByRole[r] & (1UL << p)) != 0)
-            {
-                return (Role)r;
-            }
-        }
-
-        return null;
+        return set.Rules.Rasci!.Steps.First(x => x.Step == s).RoleOf(p);
     }
 
     private static AccessDecision Outcome(DecisionOutcome outcome) => outcome switch
@@ -197,7 +188,13 @@ internal sealed class CaseBroker(
     private Task LogAsync(
         ClaimsPrincipal user, CasePseudonym? pseudonym, string operation, string? purpose, AccessDecision outcome, Explanation? rule,
         PolicyEngine engine, CancellationToken cancellationToken, IReadOnlyList<string>? categories = null) =>
-        accessLog.AppendAsync(Record(user, pseudonym, operation, purpose, outcome, rule, engine) with { CategoriesRequested = categories ?? [] }, cancellationToken);
+        accessLog.AppendAsync(
+            Record(user, pseudonym, operation, purpose, outcome, rule, engine) with
+            {
+                // Only names the convenant knows: whatever else a caller typed stays out of the log.
+                CategoriesRequested = [.. (categories ?? []).Where(c => engine.Vocabulary.Categories.TryGetIndex(c, out _))],
+            },
+            cancellationToken);
 
     private AccessRecord Record(
         ClaimsPrincipal user, CasePseudonym? pseudonym, string operation, string? purpose, AccessDecision outcome, Explanation? rule, PolicyEngine engine) => new()

@@ -28,15 +28,11 @@ public sealed class CaseDirectory(IDbContextFactory<HubDbContext> factory)
         foreach (var step in policy.Rules.Rasci!.Steps)
         {
             var assigned = new Dictionary<int, Role>();
-            for (var r = Roles.Count - 1; r >= 0; r--)
+            for (var p = 0; p < v.Partners.Count; p++)
             {
-                // Where the table names a partner twice in one step, the stronger role (R before I) wins.
-                for (var p = 0; p < v.Partners.Count; p++)
+                if (step.RoleOf(p) is { } role)
                 {
-                    if ((step.PartnersByRole[r] & (1UL << p)) != 0)
-                    {
-                        assigned[p] = (Role)r;
-                    }
+                    assigned[p] = role;
                 }
             }
 
