@@ -1,7 +1,11 @@
 using Informatiedeling.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Informatiedeling.Hub.Tests;
 
@@ -26,6 +30,12 @@ public sealed class HubFactory : WebApplicationFactory<Program>
     public CapturedLogs Logs { get; } = new();
 
     public string ConnectionString => _settings["ConnectionStrings:Hub"] ?? "";
+
+    /// <summary>
+    /// A clock the test moves (invitation ends, token lifetimes, retention periods); the system clock when null.
+    /// Set it before the first request: the hub's services take their <see cref="TimeProvider"/> from it.
+    /// </summary>
+    public FakeTimeProvider? Clock { get; init; }
 
     public static HubFactory OnSqlite(IDictionary<string, string?>? extra = null, string environment = "Testing")
     {
@@ -61,6 +71,11 @@ public sealed class HubFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (Clock is { } clock)
+        {
+            builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
         }
     }
 
