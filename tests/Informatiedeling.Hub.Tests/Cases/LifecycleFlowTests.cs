@@ -141,6 +141,38 @@ public sealed class LifecycleFlowTests
 
     [Theory]
     [MemberData(nameof(Engines))]
+    public async Task A_weighing_racing_a_step_move_lands_before_the_move_or_not_at_all(string engine)
+    {
+        await using var hub = await CaseHub.StartAsync(engine);
+        await hub.WarmTokensAsync("zvh", "veilig-thuis");
+        var cases = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var p = await hub.NewCaseAsync();
+            await hub.MoveToAsync(p, "casusoverleg");
+            cases.Add(p);
+        }
+
+        var outcomes = await Task.WhenAll(cases.Select(async p =>
+        {
+            var weighing = hub.SendAsync("zvh", HttpMethod.Post, $"/cases/{p}/weighings", new { weighing = "tweede-weging", fields = new Dictionary<string, string> { ["tweede-weging.urgentie"] = "spoed" } });
+            var move = hub.SendAsync("zvh", HttpMethod.Post, $"/cases/{p}/step", new { from = "casusoverleg" });
+            using var w = await weighing;
+            using var m = await move;
+            return (Case: p, Weighing: w.StatusCode, Move: m.StatusCode);
+        }));
+
+        foreach (var (p, weighing, move) in outcomes)
+        {
+            Assert.Equal(HttpStatusCode.OK, move);
+            var written = (await hub.SnapshotAsync(p)).Contains("field tweede-weging.urgentie", StringComparison.Ordinal);
+            Assert.True(weighing is HttpStatusCode.OK or HttpStatusCode.Conflict or HttpStatusCode.Forbidden, $"{p}: {weighing}");
+            Assert.Equal(weighing == HttpStatusCode.OK, written);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
     public async Task Without_the_access_log_no_change_is_made(string engine)
     {
         await using var hub = await CaseHub.StartAsync(engine);

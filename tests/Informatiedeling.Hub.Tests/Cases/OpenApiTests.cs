@@ -34,8 +34,8 @@ public sealed class OpenApiTests
         [
             ("/cases/{pseudonym}", "get", ["200", "404"]),
             ("/cases/{pseudonym}/data", "get", ["200", "400", "403", "404"]),
-            ("/cases/{pseudonym}/weighings", "post", ["200", "400", "403", "404"]),
-            ("/cases/{pseudonym}/fields", "put", ["200", "400", "403", "404"]),
+            ("/cases/{pseudonym}/weighings", "post", ["200", "400", "403", "404", "409"]),
+            ("/cases/{pseudonym}/fields", "put", ["200", "400", "403", "404", "409"]),
             ("/cases/{pseudonym}/step", "post", ["200", "400", "403", "404", "409"]),
             ("/cases/{pseudonym}/rasci/{step}", "put", ["200", "400", "403", "404"]),
             ("/cases/{pseudonym}/invitations", "post", ["200", "400", "403", "404"]),
