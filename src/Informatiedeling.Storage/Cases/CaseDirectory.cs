@@ -47,13 +47,19 @@ public sealed class CaseDirectory(IDbContextFactory<HubDbContext> factory)
 
     public async Task<CaseStanding> StandingAsync(CasePseudonym pseudonym, string partner, string step, CancellationToken cancellationToken)
     {
+        // One round trip: role and invitation as subqueries of the case's row (both keyed on it, so at most one
+        // each; no case row, no role and no invitation).
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var role = await db.CaseRoles.AsNoTracking()
-            .Where(r => r.Case == pseudonym.Value && r.Step == step && r.Partner == partner)
-            .Select(r => r.Role).SingleOrDefaultAsync(cancellationToken);
-        var invitation = await db.CaseInvitations.AsNoTracking()
-            .Where(i => i.Case == pseudonym.Value && i.Partner == partner)
-            .Select(i => (DateTimeOffset?)i.InvitedUntil).SingleOrDefaultAsync(cancellationToken);
-        return new CaseStanding(Roles.TryParse(role, out var parsed) ? parsed : null, invitation);
+        var standing = await db.Cases.AsNoTracking()
+            .Where(c => c.Pseudonym == pseudonym.Value)
+            .Select(c => new
+            {
+                Role = db.CaseRoles.Where(r => r.Case == c.Pseudonym && r.Step == step && r.Partner == partner).Select(r => r.Role).FirstOrDefault(),
+                InvitedUntil = db.CaseInvitations.Where(i => i.Case == c.Pseudonym && i.Partner == partner).Select(i => (DateTimeOffset?)i.InvitedUntil).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        return standing is null
+            ? default
+            : new CaseStanding(Roles.TryParse(standing.Role, out var parsed) ? parsed : null, standing.InvitedUntil);
     }
 }

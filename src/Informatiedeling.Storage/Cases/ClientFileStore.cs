@@ -83,18 +83,21 @@ public sealed class ClientFileStore(
         var names = policy.Current.Vocabulary.Categories;
         var wanted = Enumerable.Range(0, names.Count).Where(i => (categories & (1UL << i)) != 0).Select(i => names.Names[i]).ToList();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        // One round trip: each field with the time its category was shredded, if it was.
         var rows = await db.CaseFields.AsNoTracking()
             .Where(f => f.Case == pseudonym.Value && wanted.Contains(f.Category))
             .OrderBy(f => f.Field)
+            .Select(f => new
+            {
+                Row = f,
+                DestroyedAt = db.CaseShreds.Where(s => s.Case == f.Case && s.Category == f.Category).Select(s => (DateTimeOffset?)s.DestroyedAt).FirstOrDefault(),
+            })
             .ToListAsync(cancellationToken);
-        var shredded = await db.CaseShreds.AsNoTracking()
-            .Where(s => s.Case == pseudonym.Value)
-            .ToDictionaryAsync(s => s.Category, s => s.DestroyedAt, StringComparer.Ordinal, cancellationToken);
 
         var result = new List<FieldRead>(rows.Count);
-        foreach (var row in rows)
+        foreach (var (row, destroyedAt) in rows.Select(r => (r.Row, r.DestroyedAt)))
         {
-            if (shredded.TryGetValue(row.Category, out var destroyedAt))
+            if (destroyedAt is not null)
             {
                 result.Add(new FieldRead(row.Field, row.Category, FieldReadStatus.Destroyed, null, destroyedAt));
                 continue;
