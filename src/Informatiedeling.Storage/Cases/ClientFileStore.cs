@@ -31,6 +31,16 @@ public sealed class ClientFileStore(
     IAccessLog accessLog,
     TimeProvider time)
 {
+    // Every permitted read runs this: compiled once per instance (a compiled query belongs to one model), each
+    // field with the time its category was shredded, if it was, in one round trip.
+    private readonly Func<HubDbContext, string, string[], IAsyncEnumerable<FieldRow>> _fields = EF.CompileAsyncQuery(
+        (HubDbContext db, string pseudonym, string[] categories) => db.CaseFields.AsNoTracking()
+            .Where(f => f.Case == pseudonym && categories.Contains(f.Category))
+            .OrderBy(f => f.Field)
+            .Select(f => new FieldRow(
+                f,
+                db.CaseShreds.Where(s => s.Case == f.Case && s.Category == f.Category).Select(s => (DateTimeOffset?)s.DestroyedAt).FirstOrDefault())));
+
     /// <summary>Opens a new file in <paramref name="step"/>, with the person's blind index and the first fields.</summary>
     public async Task<CasePseudonym> CreateAsync(
         string step, PersonKey? person, IReadOnlyDictionary<string, string> fields, CancellationToken cancellationToken, CasePseudonym? chosen = null)
@@ -81,21 +91,16 @@ public sealed class ClientFileStore(
     public async Task<IReadOnlyList<FieldRead>> ReadAsync(CasePseudonym pseudonym, ulong categories, CancellationToken cancellationToken)
     {
         var names = policy.Current.Vocabulary.Categories;
-        var wanted = Enumerable.Range(0, names.Count).Where(i => (categories & (1UL << i)) != 0).Select(i => names.Names[i]).ToList();
+        var wanted = Enumerable.Range(0, names.Count).Where(i => (categories & (1UL << i)) != 0).Select(i => names.Names[i]).ToArray();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        // One round trip: each field with the time its category was shredded, if it was.
-        var rows = await db.CaseFields.AsNoTracking()
-            .Where(f => f.Case == pseudonym.Value && wanted.Contains(f.Category))
-            .OrderBy(f => f.Field)
-            .Select(f => new
-            {
-                Row = f,
-                DestroyedAt = db.CaseShreds.Where(s => s.Case == f.Case && s.Category == f.Category).Select(s => (DateTimeOffset?)s.DestroyedAt).FirstOrDefault(),
-            })
-            .ToListAsync(cancellationToken);
+        var rows = new List<FieldRow>();
+        await foreach (var row in _fields(db, pseudonym.Value, wanted).WithCancellation(cancellationToken))
+        {
+            rows.Add(row);
+        }
 
         var result = new List<FieldRead>(rows.Count);
-        foreach (var (row, destroyedAt) in rows.Select(r => (r.Row, r.DestroyedAt)))
+        foreach (var (row, destroyedAt) in rows)
         {
             if (destroyedAt is not null)
             {
@@ -299,6 +304,9 @@ public sealed class ClientFileStore(
         }
     }
 }
+
+/// <summary>A stored field with the time its category was shredded (null while it is not).</summary>
+internal sealed record FieldRow(CaseFieldRow Row, DateTimeOffset? DestroyedAt);
 
 /// <summary>Secrets the hub loads from the key store at start-up.</summary>
 public sealed class KeyStoreState
