@@ -24,7 +24,9 @@ internal static class HttpLoad
     private const string Purpose = "signalering-en-weging";
     private const int Callers = 32;
     private const int Cases = 500;
+    private const int Rounds = 5;
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RoundWarmUp = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(15);
 
     public static async Task<int> RunAsync(TextWriter output)
@@ -40,19 +42,14 @@ internal static class HttpLoad
         }
 
         await output.WriteLineAsync($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()}");
-        await output.WriteLineAsync($"PostgreSQL with fsync=on, synchronous_commit=on; {Callers} concurrent callers, keep-alive; {Cases} cases; warm-up {WarmUp.TotalSeconds:F0} s, window {Window.TotalSeconds:F0} s");
+        await output.WriteLineAsync($"PostgreSQL with fsync=on, synchronous_commit=on; {Callers} concurrent callers, keep-alive; {Cases} cases; warm-up {WarmUp.TotalSeconds:F0} s; hub and floor in turns, {Rounds} windows of {(Window / Rounds).TotalSeconds:F0} s each ({RoundWarmUp.TotalSeconds:F0} s warm-up before each later one)");
 
-        LoadResult hubResult;
-        List<string> paths;
-        await using (var hub = await HubProcess.StartAsync(HubEnvironment(connection, provider.Issuer), TimeSpan.FromSeconds(90)))
-        {
-            using var client = LoadRun.Client(hub.BaseAddress, Callers);
-            paths = await SeedAsync(client, tokens[0]);
-            await CheckReadAsync(client, tokens[0], paths[0]);
-            hubResult = await LoadRun.RunAsync(client, tokens, paths, WarmUp, Window);
-        }
-
-        await Report(output, "hub   GET /cases/{p}/data (decrypt, decide, access log)", hubResult);
+        var database = CpuMeter.ForPostgres(server.DataDirectory);
+        await using var hub = await HubProcess.StartAsync(HubEnvironment(connection, provider.Issuer), TimeSpan.FromSeconds(90));
+        using var hubClient = LoadRun.Client(hub.BaseAddress, Callers);
+        var paths = await SeedAsync(hubClient, tokens[0]);
+        await CheckReadAsync(hubClient, tokens[0], paths[0]);
+        await output.WriteLineAsync($"hub (process {hub.ProcessId}): {paths.Count} cases taken in");
 
         await using (var data = NpgsqlDataSource.Create(connection))
         {
@@ -60,19 +57,32 @@ internal static class HttpLoad
             await create.ExecuteNonQueryAsync();
         }
 
-        LoadResult floorResult;
-        await using (var floor = await FloorProcess.StartAsync(connection, provider.Issuer, OidcProviderServer.Audience, Partner))
+        await using var floor = await FloorProcess.StartAsync(connection, provider.Issuer, OidcProviderServer.Audience, Partner);
+        using var floorClient = LoadRun.Client(floor.BaseAddress, Callers);
+        await output.WriteLineAsync($"floor (process {floor.ProcessId}) started");
+
+        // Hub and floor take turns, a short window each, so that what else runs on the machine weighs on both alike.
+        var hubRounds = new List<LoadResult>();
+        var floorRounds = new List<LoadResult>();
+        for (var round = 0; round < Rounds; round++)
         {
-            using var client = LoadRun.Client(floor.BaseAddress, Callers);
-            floorResult = await LoadRun.RunAsync(client, tokens, paths, WarmUp, Window);
+            var warmUp = round == 0 ? WarmUp : RoundWarmUp;
+            hubRounds.Add(await LoadRun.RunAsync(hubClient, tokens, paths, warmUp, Window / Rounds, new CpuMeter(hub.ProcessId), database));
+            floorRounds.Add(await LoadRun.RunAsync(floorClient, tokens, paths, warmUp, Window / Rounds, new CpuMeter(floor.ProcessId), database));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"round {round + 1}: hub {hubRounds[^1].PerSecond:N0} req/s, floor {floorRounds[^1].PerSecond:N0} req/s, load average {LoadAverage()}"));
         }
 
+        var hubResult = LoadResult.Combine(hubRounds);
+        var floorResult = LoadResult.Combine(floorRounds);
+        await Report(output, "hub   GET /cases/{p}/data (decrypt, decide, access log)", hubResult);
         await Report(output, "floor same token check, same reads, one durable insert", floorResult);
         var ratio = hubResult.PerSecond / floorResult.PerSecond;
+        var cpuRatio = (floorResult.CpuPerRequest.Server + floorResult.CpuPerRequest.Database) / (hubResult.CpuPerRequest.Server + hubResult.CpuPerRequest.Database);
         var p99 = hubResult.Quantile(0.99);
         var met = p99 <= TimeSpan.FromMilliseconds(5) && ratio >= 0.5;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"hub/floor throughput: {ratio:P0} (target >= 50 %); hub p99 {p99.TotalMilliseconds:F2} ms (target <= 5 ms): {(met ? "met" : "NOT met")}"));
+            $"hub/floor throughput: {ratio:P0} (target >= 50 %; by CPU per request, server and database: {cpuRatio:P0}); hub p99 {p99.TotalMilliseconds:F2} ms (target <= 5 ms): {(met ? "met" : "NOT met")}"));
         await output.WriteLineAsync($"load average after the run: {LoadAverage()}");
         return hubResult.Failures == 0 && floorResult.Failures == 0 ? 0 : 1;
     }
@@ -140,7 +150,7 @@ internal static class HttpLoad
 
     private static Task Report(TextWriter output, string name, LoadResult result) =>
         output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"{name}: {result.Requests:N0} requests in {result.Window.TotalSeconds:F1} s = {result.PerSecond:N0} req/s, p50 {result.Quantile(0.5).TotalMilliseconds:F2} ms, p99 {result.Quantile(0.99).TotalMilliseconds:F2} ms, max {result.Quantile(1).TotalMilliseconds:F2} ms, non-200: {result.Failures}"));
+            $"{name}: {result.Requests:N0} requests in {result.Window.TotalSeconds:F1} s = {result.PerSecond:N0} req/s, p50 {result.Quantile(0.5).TotalMilliseconds:F2} ms, p99 {result.Quantile(0.99).TotalMilliseconds:F2} ms, max {result.Quantile(1).TotalMilliseconds:F2} ms, non-200: {result.Failures}; CPU per request {result.CpuPerRequest.Server:F0} µs in the server, {result.CpuPerRequest.Database:F0} µs in PostgreSQL"));
 
     private static string LoadAverage()
     {
@@ -166,6 +176,8 @@ internal static class HttpLoad
         }
 
         public Uri BaseAddress { get; }
+
+        public int ProcessId => _process.Id;
 
         public static async Task<FloorProcess> StartAsync(string connection, string issuer, string audience, string partner)
         {

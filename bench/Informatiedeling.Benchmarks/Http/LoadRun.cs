@@ -5,9 +5,27 @@ using System.Net.Http.Headers;
 namespace Informatiedeling.Benchmarks.Http;
 
 /// <summary>What one measuring window gave: completed requests, every latency, and any answer that was not 200.</summary>
-internal sealed record LoadResult(long Requests, TimeSpan Window, long[] LatencyTicks, long Failures)
+internal sealed record LoadResult(long Requests, TimeSpan Window, long[] LatencyTicks, long Failures, TimeSpan ServerCpu, TimeSpan DatabaseCpu)
 {
     public double PerSecond => Requests / Window.TotalSeconds;
+
+    public static LoadResult Combine(IReadOnlyList<LoadResult> rounds)
+    {
+        var all = rounds.SelectMany(r => r.LatencyTicks).ToArray();
+        Array.Sort(all);
+        return new LoadResult(
+            rounds.Sum(r => r.Requests),
+            TimeSpan.FromTicks(rounds.Sum(r => r.Window.Ticks)),
+            all,
+            rounds.Sum(r => r.Failures),
+            TimeSpan.FromTicks(rounds.Sum(r => r.ServerCpu.Ticks)),
+            TimeSpan.FromTicks(rounds.Sum(r => r.DatabaseCpu.Ticks)));
+    }
+
+    /// <summary>CPU microseconds per request in the server process and in PostgreSQL, over the window.</summary>
+    public (double Server, double Database) CpuPerRequest => Requests == 0
+        ? (0, 0)
+        : (ServerCpu.TotalMicroseconds / Requests, DatabaseCpu.TotalMicroseconds / Requests);
 
     /// <summary>The latency at quantile <paramref name="q"/> of all recorded requests (sorted, nearest rank).</summary>
     public TimeSpan Quantile(double q) =>
@@ -36,7 +54,7 @@ internal static class LoadRun
     }
 
     public static async Task<LoadResult> RunAsync(
-        HttpClient client, IReadOnlyList<string> tokens, IReadOnlyList<string> paths, TimeSpan warmUp, TimeSpan window)
+        HttpClient client, IReadOnlyList<string> tokens, IReadOnlyList<string> paths, TimeSpan warmUp, TimeSpan window, CpuMeter server, CpuMeter database)
     {
         var callers = tokens.Count;
         var measuring = 0L; // the Stopwatch timestamp at which the window opened; 0 while warming up
@@ -78,15 +96,17 @@ internal static class LoadRun
 
         await Task.Delay(warmUp);
         var failuresBefore = Interlocked.Read(ref failures);
+        var (serverBefore, databaseBefore) = (server.Read(), database.Read());
         var open = Stopwatch.GetTimestamp();
         Volatile.Write(ref measuring, open);
         await Task.Delay(window);
         Volatile.Write(ref stop, 1);
         var closed = Stopwatch.GetElapsedTime(open);
+        var (serverCpu, databaseCpu) = (server.Read() - serverBefore, database.Read() - databaseBefore);
         await Task.WhenAll(tasks);
 
         var all = latencies.SelectMany(l => l).ToArray();
         Array.Sort(all);
-        return new LoadResult(counts.Sum(), closed, all, Interlocked.Read(ref failures) - failuresBefore);
+        return new LoadResult(counts.Sum(), closed, all, Interlocked.Read(ref failures) - failuresBefore, serverCpu, databaseCpu);
     }
 }
