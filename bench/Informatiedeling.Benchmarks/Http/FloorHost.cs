@@ -39,7 +39,8 @@ internal static class FloorHost
         var issuer = builder.Configuration["Floor:Issuer"]!;
         var audience = builder.Configuration["Floor:Audience"]!;
         var partner = builder.Configuration["Floor:Partner"]!;
-        var connection = builder.Configuration["Floor:Connection"]!;
+        // Statements prepared as the hub prepares its own.
+        var connection = Informatiedeling.Storage.PostgresConnections.WithPreparedStatements(builder.Configuration["Floor:Connection"]!);
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connection));
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {

@@ -40,7 +40,7 @@ public sealed class AccessLogStore : IAsyncDisposable
         _settings = settings;
         if (settings.Provider == StorageProvider.PostgreSql)
         {
-            _postgres = NpgsqlDataSource.Create(settings.ConnectionString);
+            _postgres = NpgsqlDataSource.Create(PostgresConnections.WithPreparedStatements(settings.ConnectionString));
         }
     }
 
