@@ -14,7 +14,7 @@ namespace Informatiedeling.Benchmarks.Http;
 /// Authorized reads over HTTP: the built hub as its own process on loopback, on a durable PostgreSQL (fsync and
 /// synchronous commit on) with its real access log, trusting a real OpenID Connect provider; cases taken in
 /// through <c>POST /cases</c> as veilig-thuis and read with <c>GET /cases/{p}/data?purpose=signalering-en-weging</c>
-/// by 32 concurrent callers — each read decrypted, decided by the engine and committed to the access log before
+/// by 32 concurrent callers (or <c>--callers N</c>) — each read decrypted, decided by the engine and committed to the access log before
 /// it is answered. Then the same load on the floor (<see cref="FloorHost"/>): the same token validation, the same
 /// reads of the case row and its fields, one durable insert. Reported: throughput, p50 and p99 of both, and the ratio.
 /// </summary>
@@ -22,18 +22,19 @@ internal static class HttpLoad
 {
     private const string Partner = "veilig-thuis";
     private const string Purpose = "signalering-en-weging";
-    private const int Callers = 32;
+    /// <summary>Concurrent callers unless the command line says otherwise (<c>http --callers N</c>).</summary>
+    public const int DefaultCallers = 32;
     private const int Cases = 500;
     private const int Rounds = 5;
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RoundWarmUp = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(15);
 
-    public static async Task<int> RunAsync(TextWriter output)
+    public static async Task<int> RunAsync(TextWriter output, int callers = DefaultCallers)
     {
         await using var server = await PostgresServer.StartAsync(durable: true);
         var connection = await server.CreateDatabaseAsync("bench");
-        var users = Enumerable.Range(1, Callers).Select(i => new OidcTestUser($"vt-bench-{i}", Partner)).ToList();
+        var users = Enumerable.Range(1, callers).Select(i => new OidcTestUser($"vt-bench-{i}", Partner)).ToList();
         await using var provider = await OidcProviderServer.StartAsync(users, accessTokenTtl: 3600);
         var tokens = new List<string>();
         foreach (var user in users)
@@ -42,11 +43,11 @@ internal static class HttpLoad
         }
 
         await output.WriteLineAsync($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()}");
-        await output.WriteLineAsync($"PostgreSQL with fsync=on, synchronous_commit=on; {Callers} concurrent callers, keep-alive; {Cases} cases; warm-up {WarmUp.TotalSeconds:F0} s; hub and floor in turns, {Rounds} windows of {(Window / Rounds).TotalSeconds:F0} s each ({RoundWarmUp.TotalSeconds:F0} s warm-up before each later one)");
+        await output.WriteLineAsync($"PostgreSQL with fsync=on, synchronous_commit=on; {callers} concurrent callers, keep-alive; {Cases} cases; warm-up {WarmUp.TotalSeconds:F0} s; hub and floor in turns, {Rounds} windows of {(Window / Rounds).TotalSeconds:F0} s each ({RoundWarmUp.TotalSeconds:F0} s warm-up before each later one)");
 
         var database = CpuMeter.ForPostgres(server.DataDirectory);
         await using var hub = await HubProcess.StartAsync(HubEnvironment(connection, provider.Issuer), TimeSpan.FromSeconds(90));
-        using var hubClient = LoadRun.Client(hub.BaseAddress, Callers);
+        using var hubClient = LoadRun.Client(hub.BaseAddress, callers);
         var paths = await SeedAsync(hubClient, tokens[0]);
         await CheckReadAsync(hubClient, tokens[0], paths[0]);
         await output.WriteLineAsync($"hub (process {hub.ProcessId}): {paths.Count} cases taken in");
@@ -58,7 +59,7 @@ internal static class HttpLoad
         }
 
         await using var floor = await FloorProcess.StartAsync(connection, provider.Issuer, OidcProviderServer.Audience, Partner);
-        using var floorClient = LoadRun.Client(floor.BaseAddress, Callers);
+        using var floorClient = LoadRun.Client(floor.BaseAddress, callers);
         await output.WriteLineAsync($"floor (process {floor.ProcessId}) started");
 
         // Hub and floor take turns, a short window each, so that what else runs on the machine weighs on both alike.
