@@ -58,7 +58,7 @@ public static class StorageServiceCollectionExtensions
         _ = settings.Provider switch
         {
             StorageProvider.Sqlite => options.UseSqlite(connectionString),
-            StorageProvider.PostgreSql => options.UseNpgsql(connectionString),
+            StorageProvider.PostgreSql => options.UseNpgsql(PostgresConnections.WithPreparedStatements(connectionString)),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Provider, "Unknown storage provider."),
         };
 

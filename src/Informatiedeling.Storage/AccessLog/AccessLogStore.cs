@@ -40,7 +40,7 @@ public sealed class AccessLogStore : IAsyncDisposable
         _settings = settings;
         if (settings.Provider == StorageProvider.PostgreSql)
         {
-            _postgres = NpgsqlDataSource.Create(settings.ConnectionString);
+            _postgres = NpgsqlDataSource.Create(PostgresConnections.WithPreparedStatements(settings.ConnectionString));
         }
     }
 
@@ -65,20 +65,18 @@ public sealed class AccessLogStore : IAsyncDisposable
 
         // A transaction-level lock ends with the transaction, whatever happens to the connection afterwards (a
         // session lock on a pooled connection would stay held by the idle connection). The head is read in a
-        // statement after the lock, so its snapshot sees the previous holder's commit.
-        await using (var lockBatch = new NpgsqlBatch(connection, transaction))
+        // statement after the lock — in the same round trip, but a statement of its own, which in read committed
+        // takes its snapshot when it starts, after the lock is held — so it sees the previous holder's commit.
+        LogHead head;
+        await using (var lockAndRead = new NpgsqlBatch(connection, transaction))
         {
-            lockBatch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = on"));
+            lockAndRead.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = on"));
             var take = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
             take.Parameters.Add(new NpgsqlParameter { Value = AppendLockKey });
-            lockBatch.BatchCommands.Add(take);
-            await lockBatch.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        LogHead head;
-        await using (var read = new NpgsqlCommand("SELECT size, subtree_roots FROM access_log_head WHERE id = 1", connection, transaction))
-        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
-        {
+            lockAndRead.BatchCommands.Add(take);
+            lockAndRead.BatchCommands.Add(new NpgsqlBatchCommand("SELECT size, subtree_roots FROM access_log_head WHERE id = 1"));
+            await using var reader = await lockAndRead.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken); // past the lock's result, to the head's
             head = await ReadHeadAsync(reader, cancellationToken);
         }
 

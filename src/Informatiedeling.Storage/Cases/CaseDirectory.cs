@@ -13,10 +13,25 @@ public readonly record struct CaseStanding(Role? Role, DateTimeOffset? InvitedUn
 /// <summary>Cases' state and the roles partners hold on them.</summary>
 public sealed class CaseDirectory(IDbContextFactory<HubDbContext> factory)
 {
+    // Every read runs these two: compiled once per instance (a compiled query belongs to one model, and tests run
+    // both engines in one process), so a read spends nothing on building and looking up the query's expression.
+    private readonly Func<HubDbContext, string, CancellationToken, Task<CaseRow?>> _find = EF.CompileAsyncQuery(
+        (HubDbContext db, string pseudonym, CancellationToken _) => db.Cases.AsNoTracking().SingleOrDefault(c => c.Pseudonym == pseudonym));
+
+    // Role and invitation as subqueries of the case's row, in one round trip: both are keyed on the case, so there
+    // is at most one of each; no case row, no role and no invitation.
+    private readonly Func<HubDbContext, string, string, string, CancellationToken, Task<StandingRow?>> _standing = EF.CompileAsyncQuery(
+        (HubDbContext db, string pseudonym, string partner, string step, CancellationToken _) => db.Cases.AsNoTracking()
+            .Where(c => c.Pseudonym == pseudonym)
+            .Select(c => new StandingRow(
+                db.CaseRoles.Where(r => r.Case == c.Pseudonym && r.Step == step && r.Partner == partner).Select(r => r.Role).FirstOrDefault(),
+                db.CaseInvitations.Where(i => i.Case == c.Pseudonym && i.Partner == partner).Select(i => (DateTimeOffset?)i.InvitedUntil).FirstOrDefault()))
+            .FirstOrDefault());
+
     public async Task<CaseState?> FindAsync(CasePseudonym pseudonym, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var row = await db.Cases.AsNoTracking().SingleOrDefaultAsync(c => c.Pseudonym == pseudonym.Value, cancellationToken);
+        var row = await _find(db, pseudonym.Value, cancellationToken);
         return row is null ? null : new CaseState(pseudonym, row.Step, row.Status == "closed" ? CaseStatus.Closed : CaseStatus.Open);
     }
 
@@ -48,12 +63,11 @@ public sealed class CaseDirectory(IDbContextFactory<HubDbContext> factory)
     public async Task<CaseStanding> StandingAsync(CasePseudonym pseudonym, string partner, string step, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var role = await db.CaseRoles.AsNoTracking()
-            .Where(r => r.Case == pseudonym.Value && r.Step == step && r.Partner == partner)
-            .Select(r => r.Role).SingleOrDefaultAsync(cancellationToken);
-        var invitation = await db.CaseInvitations.AsNoTracking()
-            .Where(i => i.Case == pseudonym.Value && i.Partner == partner)
-            .Select(i => (DateTimeOffset?)i.InvitedUntil).SingleOrDefaultAsync(cancellationToken);
-        return new CaseStanding(Roles.TryParse(role, out var parsed) ? parsed : null, invitation);
+        var standing = await _standing(db, pseudonym.Value, partner, step, cancellationToken);
+        return standing is null
+            ? default
+            : new CaseStanding(Roles.TryParse(standing.Role, out var parsed) ? parsed : null, standing.InvitedUntil);
     }
+
+    private sealed record StandingRow(string? Role, DateTimeOffset? InvitedUntil);
 }

@@ -31,6 +31,16 @@ public sealed class ClientFileStore(
     IAccessLog accessLog,
     TimeProvider time)
 {
+    // Every permitted read runs this: compiled once per instance (a compiled query belongs to one model), each
+    // field with the time its category was shredded, if it was, in one round trip.
+    private readonly Func<HubDbContext, string, string[], IAsyncEnumerable<FieldRow>> _fields = EF.CompileAsyncQuery(
+        (HubDbContext db, string pseudonym, string[] categories) => db.CaseFields.AsNoTracking()
+            .Where(f => f.Case == pseudonym && categories.Contains(f.Category))
+            .OrderBy(f => f.Field)
+            .Select(f => new FieldRow(
+                f,
+                db.CaseShreds.Where(s => s.Case == f.Case && s.Category == f.Category).Select(s => (DateTimeOffset?)s.DestroyedAt).FirstOrDefault())));
+
     /// <summary>Opens a new file in <paramref name="step"/>, with the person's blind index and the first fields.</summary>
     public async Task<CasePseudonym> CreateAsync(
         string step, PersonKey? person, IReadOnlyDictionary<string, string> fields, CancellationToken cancellationToken, CasePseudonym? chosen = null)
@@ -138,24 +148,22 @@ public sealed class ClientFileStore(
         CasePseudonym pseudonym, ulong categories, CancellationToken cancellationToken, IReadOnlyCollection<string>? fields = null)
     {
         var names = policy.Current.Vocabulary.Categories;
-        var wanted = Enumerable.Range(0, names.Count).Where(i => (categories & (1UL << i)) != 0).Select(i => names.Names[i]).ToList();
+        var wanted = Enumerable.Range(0, names.Count).Where(i => (categories & (1UL << i)) != 0).Select(i => names.Names[i]).ToArray();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var query = db.CaseFields.AsNoTracking().Where(f => f.Case == pseudonym.Value && wanted.Contains(f.Category));
-        if (fields is not null)
+        var rows = new List<FieldRow>();
+        var only = fields is null ? null : new HashSet<string>(fields, StringComparer.Ordinal);
+        await foreach (var row in _fields(db, pseudonym.Value, wanted).WithCancellation(cancellationToken))
         {
-            var only = fields.ToList();
-            query = query.Where(f => only.Contains(f.Field));
+            if (only is null || only.Contains(row.Row.Field))
+            {
+                rows.Add(row);
+            }
         }
 
-        var rows = await query.OrderBy(f => f.Field).ToListAsync(cancellationToken);
-        var shredded = await db.CaseShreds.AsNoTracking()
-            .Where(s => s.Case == pseudonym.Value)
-            .ToDictionaryAsync(s => s.Category, s => s.DestroyedAt, StringComparer.Ordinal, cancellationToken);
-
         var result = new List<FieldRead>(rows.Count);
-        foreach (var row in rows)
+        foreach (var (row, destroyedAt) in rows)
         {
-            if (shredded.TryGetValue(row.Category, out var destroyedAt))
+            if (destroyedAt is not null)
             {
                 result.Add(new FieldRead(row.Field, row.Category, FieldReadStatus.Destroyed, null, destroyedAt));
                 continue;
@@ -406,6 +414,9 @@ public sealed class ClientFileStore(
         }
     }
 }
+
+/// <summary>A stored field with the time its category was shredded (null while it is not).</summary>
+internal sealed record FieldRow(CaseFieldRow Row, DateTimeOffset? DestroyedAt);
 
 /// <summary>Secrets the hub loads from the key store at start-up.</summary>
 public sealed class KeyStoreState

@@ -1,0 +1,265 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Informatiedeling.Testing;
+using Npgsql;
+
+namespace Informatiedeling.Benchmarks.Http;
+
+/// <summary>
+/// Authorized reads over HTTP: the built hub as its own process on loopback, on a durable PostgreSQL (fsync and
+/// synchronous commit on) with its real access log, trusting a real OpenID Connect provider; cases taken in
+/// through <c>POST /cases</c> as veilig-thuis and read with <c>GET /cases/{p}/data?purpose=signalering-en-weging</c>
+/// by 32 concurrent callers (or <c>--callers N</c>) — each read decrypted, decided by the engine and committed to the access log before
+/// it is answered. Then the same load on the floor (<see cref="FloorHost"/>): the same token validation, the same
+/// reads of the case row and its fields, one durable insert. Reported: throughput, p50 and p99 of both, and the ratio.
+/// </summary>
+internal static class HttpLoad
+{
+    private const string Partner = "veilig-thuis";
+    private const string Purpose = "signalering-en-weging";
+    /// <summary>Concurrent callers unless the command line says otherwise (<c>http --callers N</c>).</summary>
+    public const int DefaultCallers = 32;
+    private const int Cases = 500;
+    private const int Rounds = 5;
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RoundWarmUp = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(15);
+
+    public static async Task<int> RunAsync(TextWriter output, int callers = DefaultCallers)
+    {
+        await using var server = await PostgresServer.StartAsync(durable: true);
+        var connection = await server.CreateDatabaseAsync("bench");
+        var users = Enumerable.Range(1, callers).Select(i => new OidcTestUser($"vt-bench-{i}", Partner)).ToList();
+        await using var provider = await OidcProviderServer.StartAsync(users, accessTokenTtl: 3600);
+        var tokens = new List<string>();
+        foreach (var user in users)
+        {
+            tokens.Add(await provider.TokenAsync(user));
+        }
+
+        await output.WriteLineAsync($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()}");
+        await output.WriteLineAsync($"PostgreSQL with fsync=on, synchronous_commit=on; {callers} concurrent callers, keep-alive; {Cases} cases; warm-up {WarmUp.TotalSeconds:F0} s; hub and floor in turns, {Rounds} windows of {(Window / Rounds).TotalSeconds:F0} s each ({RoundWarmUp.TotalSeconds:F0} s warm-up before each later one)");
+
+        var database = CpuMeter.ForPostgres(server.DataDirectory);
+        await using var hub = await HubProcess.StartAsync(HubEnvironment(connection, provider.Issuer), TimeSpan.FromSeconds(90));
+        using var hubClient = LoadRun.Client(hub.BaseAddress, callers);
+        var paths = await SeedAsync(hubClient, tokens[0]);
+        await CheckReadAsync(hubClient, tokens[0], paths[0]);
+        await output.WriteLineAsync($"hub (process {hub.ProcessId}): {paths.Count} cases taken in");
+
+        await using (var data = NpgsqlDataSource.Create(connection))
+        {
+            await using var create = data.CreateCommand(FloorHost.TableSql);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using var floor = await FloorProcess.StartAsync(connection, provider.Issuer, OidcProviderServer.Audience, Partner);
+        using var floorClient = LoadRun.Client(floor.BaseAddress, callers);
+        await output.WriteLineAsync($"floor (process {floor.ProcessId}) started");
+
+        // Hub and floor take turns, a short window each, so that what else runs on the machine weighs on both alike.
+        var hubRounds = new List<LoadResult>();
+        var floorRounds = new List<LoadResult>();
+        for (var round = 0; round < Rounds; round++)
+        {
+            var warmUp = round == 0 ? WarmUp : RoundWarmUp;
+            hubRounds.Add(await LoadRun.RunAsync(hubClient, tokens, paths, warmUp, Window / Rounds, new CpuMeter(hub.ProcessId), database));
+            floorRounds.Add(await LoadRun.RunAsync(floorClient, tokens, paths, warmUp, Window / Rounds, new CpuMeter(floor.ProcessId), database));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"round {round + 1}: hub {hubRounds[^1].PerSecond:N0} req/s, floor {floorRounds[^1].PerSecond:N0} req/s, load average {LoadAverage()}"));
+        }
+
+        var hubResult = LoadResult.Combine(hubRounds);
+        var floorResult = LoadResult.Combine(floorRounds);
+        await Report(output, "hub   GET /cases/{p}/data (decrypt, decide, access log)", hubResult);
+        await Report(output, "floor same token check, same reads, one durable insert", floorResult);
+        var ratio = hubResult.PerSecond / floorResult.PerSecond;
+        var cpuRatio = (floorResult.CpuPerRequest.Server + floorResult.CpuPerRequest.Database) / (hubResult.CpuPerRequest.Server + hubResult.CpuPerRequest.Database);
+        var p99 = hubResult.Quantile(0.99);
+        var met = p99 <= TimeSpan.FromMilliseconds(5) && ratio >= 0.5;
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"hub/floor throughput: {ratio:P0} (target >= 50 %; by CPU per request, server and database: {cpuRatio:P0}); hub p99 {p99.TotalMilliseconds:F2} ms (target <= 5 ms): {(met ? "met" : "NOT met")}"));
+        await output.WriteLineAsync($"load average after the run: {LoadAverage()}");
+        return hubResult.Failures == 0 && floorResult.Failures == 0 ? 0 : 1;
+    }
+
+    private static Dictionary<string, string> HubEnvironment(string connection, string issuer) => new()
+    {
+        ["Storage__Provider"] = "postgresql",
+        ["ConnectionStrings__Hub"] = connection,
+        ["Authentication__Issuers__0__Name"] = Partner,
+        ["Authentication__Issuers__0__Issuer"] = issuer,
+        ["Authentication__Issuers__0__Audience"] = OidcProviderServer.Audience,
+        ["Authentication__Issuers__0__Partners__0"] = Partner,
+        ["Authentication__Issuers__0__RequireHttpsMetadata"] = "false",
+        // One user per caller, each far below this: the benchmark measures the read, not the rate limiter's refusals.
+        ["RateLimiting__Burst"] = "1000000",
+        ["RateLimiting__PerPeriod"] = "1000000",
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
+
+    /// <summary>Takes in <see cref="Cases"/> reports through the real API; returns the read path of each case.</summary>
+    private static async Task<List<string>> SeedAsync(HttpClient client, string token)
+    {
+        var paths = new List<string>(Cases);
+        for (var i = 0; i < Cases; i++)
+        {
+            var report = new
+            {
+                person = new { fullName = $"Persoon {i:D4} Bench", dateOfBirth = "1990-04-12" },
+                fields = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["persoon.achternaam"] = $"Achternaam {i}",
+                    ["melding.inhoud"] = "signaal over uitbuiting in de horeca, meerdere keren gezien door de buurvrouw",
+                    ["melding.melder-naam"] = "buurvrouw",
+                    ["eerste-weging.dreiging"] = "bedreigd",
+                },
+            };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/cases") { Content = JsonContent.Create(report) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await client.SendAsync(request);
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                throw new InvalidOperationException($"intake answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+
+            var pseudonym = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("pseudonym").GetString();
+            paths.Add($"/cases/{pseudonym}/data?purpose={Purpose}");
+        }
+
+        return paths;
+    }
+
+    /// <summary>One read before the load: it must release the fields and withhold only the fenced criminal category.</summary>
+    private static async Task CheckReadAsync(HttpClient client, string token, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var withheld = body.TryGetProperty("withheld", out var w) ? w.EnumerateArray().Select(x => x.GetProperty("category").GetString()).ToList() : [];
+        if (response.StatusCode != HttpStatusCode.OK || body.GetProperty("fields").EnumerateObject().Count() != 4 || withheld is not ["strafrechtelijk"])
+        {
+            throw new InvalidOperationException($"the read does not answer as expected: {(int)response.StatusCode} {body}");
+        }
+    }
+
+    private static Task Report(TextWriter output, string name, LoadResult result) =>
+        output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{name}: {result.Requests:N0} requests in {result.Window.TotalSeconds:F1} s = {result.PerSecond:N0} req/s, p50 {result.Quantile(0.5).TotalMilliseconds:F2} ms, p99 {result.Quantile(0.99).TotalMilliseconds:F2} ms, max {result.Quantile(1).TotalMilliseconds:F2} ms, non-200: {result.Failures}; CPU per request {result.CpuPerRequest.Server:F0} µs in the server, {result.CpuPerRequest.Database:F0} µs in PostgreSQL"));
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
+    /// <summary>The floor as a process of its own, started from this benchmark's assembly in mode <c>http-floor</c>.</summary>
+    private sealed class FloorProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+
+        private FloorProcess(Process process, Uri address)
+        {
+            _process = process;
+            BaseAddress = address;
+        }
+
+        public Uri BaseAddress { get; }
+
+        public int ProcessId => _process.Id;
+
+        public static async Task<FloorProcess> StartAsync(string connection, string issuer, string audience, string partner)
+        {
+            var port = FreePort();
+            var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(typeof(FloorHost).Assembly.Location);
+            foreach (var argument in new[]
+            {
+                "http-floor", "--urls", $"http://127.0.0.1:{port}", "--Floor:Connection", connection, "--Floor:Issuer", issuer,
+                "--Floor:Audience", audience, "--Floor:Partner", partner,
+            })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            // The same garbage collector as the hub, which as a web project runs the server collector.
+            start.Environment["DOTNET_gcServer"] = "1";
+            var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the floor");
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"floor: {e.Data}"); } };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var floor = new FloorProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+            try
+            {
+                await floor.WaitReadyAsync();
+                return floor;
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+            {
+                await floor.DisposeAsync();
+                throw;
+            }
+        }
+
+        private async Task WaitReadyAsync()
+        {
+            using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+            for (var attempt = 0; attempt < 300; attempt++)
+            {
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException($"the floor exited with {_process.ExitCode}");
+                }
+
+                try
+                {
+                    using var response = await client.GetAsync(new Uri("health/ready", UriKind.Relative));
+                    if (response.IsSuccessStatusCode)
+                    {
+                        return;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+
+                await Task.Delay(100);
+            }
+
+            throw new TimeoutException("the floor did not start");
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit();
+            }
+
+            _process.Dispose();
+            return ValueTask.CompletedTask;
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}
