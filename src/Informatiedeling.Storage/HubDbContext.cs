@@ -22,6 +22,10 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
 
     public DbSet<CaseInvitationRow> CaseInvitations => Set<CaseInvitationRow>();
 
+    public DbSet<CaseStepRow> CaseSteps => Set<CaseStepRow>();
+
+    public DbSet<CaseEvaluationRow> CaseEvaluations => Set<CaseEvaluationRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<PolicyVersionRow>(e =>
@@ -82,6 +86,42 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
             e.Property(x => x.Case).HasColumnName("case_pseudonym").HasMaxLength(40);
             e.Property(x => x.Category).HasColumnName("category").HasMaxLength(64);
             e.Property(x => x.DestroyedAt).HasColumnName("destroyed_at");
+        });
+        MapLifecycle(modelBuilder);
+    }
+
+    private static void MapLifecycle(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<CaseStepRow>(e =>
+        {
+            e.ToTable("case_steps");
+            e.HasKey(x => new { x.Case, x.Step });
+            e.Property(x => x.Case).HasColumnName("case_pseudonym").HasMaxLength(40);
+            e.Property(x => x.Step).HasColumnName("step").HasMaxLength(64);
+            e.Property(x => x.EnteredAt).HasColumnName("entered_at");
+            e.HasOne<CaseRow>().WithMany().HasForeignKey(x => x.Case).HasConstraintName("fk_case_steps_cases").OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<CaseEvaluationRow>(e =>
+        {
+            e.ToTable("case_evaluations");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedNever();
+            e.Property(x => x.Case).HasColumnName("case_pseudonym").HasMaxLength(40);
+            e.Property(x => x.ExploitationType).HasColumnName("exploitation_type").HasMaxLength(64);
+            e.Property(x => x.Outcome).HasColumnName("outcome").HasMaxLength(64);
+            e.Property(x => x.ClosureReason).HasColumnName("closure_reason").HasMaxLength(64);
+            e.Property(x => x.ClosedOn).HasColumnName("closed_on");
+            e.HasIndex(x => x.Case).IsUnique().HasDatabaseName("ix_case_evaluations_case");
+            e.HasOne<CaseRow>().WithMany().HasForeignKey(x => x.Case).HasConstraintName("fk_case_evaluations_cases").OnDelete(DeleteBehavior.SetNull);
+            e.HasMany(x => x.Steps).WithOne().HasForeignKey(x => x.Evaluation).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<CaseEvaluationStepRow>(e =>
+        {
+            e.ToTable("case_evaluation_steps");
+            e.HasKey(x => new { x.Evaluation, x.Step });
+            e.Property(x => x.Evaluation).HasColumnName("evaluation_id");
+            e.Property(x => x.Step).HasColumnName("step").HasMaxLength(64);
+            e.Property(x => x.EnteredOn).HasColumnName("entered_on");
         });
     }
 }

@@ -42,6 +42,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<Informatiedeling.Policy.PolicyHolder>();
         services.AddSingleton<ClientFileStore>();
         services.AddSingleton<CaseDirectory>();
+        services.AddSingleton<CaseLifecycle>();
         return services;
     }
 

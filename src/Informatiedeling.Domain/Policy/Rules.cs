@@ -57,6 +57,18 @@ public sealed record StepAssignment(int Step, ImmutableArray<ulong> PartnersByRo
 
         return null;
     }
+
+    /// <summary>Every role the partner holds in this step (a partner may be both R and A, as the reporting point in melding).</summary>
+    public IEnumerable<Role> RolesOf(int partner)
+    {
+        for (var r = 0; r < Roles.Count; r++)
+        {
+            if ((PartnersByRole[r] & (1UL << partner)) != 0)
+            {
+                yield return (Role)r;
+            }
+        }
+    }
 }
 
 /// <summary>The RASCI assignment a new case starts from (art. 5.2).</summary>

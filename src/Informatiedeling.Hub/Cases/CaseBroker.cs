@@ -21,6 +21,7 @@ internal sealed class CaseBroker(
     ClientFileStore files,
     IAccessLog accessLog,
     AccessLogJustifications justifications,
+    CaseLifecycle lifecycle,
     TimeProvider time)
 {
     public const string IntakeAction = "melding-aannemen";
@@ -82,7 +83,8 @@ internal sealed class CaseBroker(
     }
 
     public async Task<IResult> ReadAsync(
-        ClaimsPrincipal user, string pseudonymText, string? purpose, string? categoriesText, string? justification, CancellationToken cancellationToken)
+        ClaimsPrincipal user, string pseudonymText, string? purpose, string? categoriesText, string? justification, CancellationToken cancellationToken,
+        string? fieldsText = null)
     {
         var engine = policy.Current;
         var partner = user.PartnerOf()!;
@@ -99,6 +101,21 @@ internal sealed class CaseBroker(
         IReadOnlyList<string>? categories = string.IsNullOrWhiteSpace(categoriesText)
             ? null
             : [.. categoriesText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        IReadOnlyList<string>? fields = string.IsNullOrWhiteSpace(fieldsText)
+            ? null
+            : [.. fieldsText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal)];
+        if (fields is not null)
+        {
+            var unknown = fields.Where(f => engine.Set.FindField(f) is null).ToList();
+            if (unknown.Count > 0)
+            {
+                await LogAsync(user, pseudonym, "case.read", null, AccessDecision.Error, null, engine, cancellationToken, categories);
+                return Problems.BadRequest("Unknown fields requested", [.. unknown.Select(f => $"unknown field '{new string([.. f.Take(130).Where(c => !char.IsControl(c))])}'")]);
+            }
+
+            // Asking for fields asks for their categories, unless categories are named as well.
+            categories ??= [.. fields.Select(f => engine.Vocabulary.Categories.Names[engine.Set.FindField(f)!.Category]).Distinct(StringComparer.Ordinal)];
+        }
         var decision = DecisionInput.Decide(engine, partner, standing.Role?.Name(), state?.Step ?? IntakeStep,
             state?.Status == CaseStatus.Closed ? "closed" : "open", purpose, categories, now, standing.InvitedUntil, justification);
 
@@ -114,7 +131,10 @@ internal sealed class CaseBroker(
             return Problems.Forbidden("Request refused", decision.Describe(decision.Rule), decision.Rule);
         }
 
-        var reads = decision.Permitted == 0 ? [] : await files.ReadAsync(state.Pseudonym, decision.Permitted, cancellationToken);
+        var reads = decision.Permitted == 0 ? [] : await files.ReadAsync(state.Pseudonym, decision.Permitted, cancellationToken, fields);
+        var evaluation = decision.Scope == ReleaseScope.EvaluationRecord && decision.ScopeReleased && state.Status == CaseStatus.Closed
+            ? await lifecycle.EvaluationAsync(state.Pseudonym, engine.Set, cancellationToken)
+            : null;
         var v = engine.Vocabulary;
         var withheld = new List<WithheldCategory>();
         var released = new List<string>();
@@ -155,6 +175,7 @@ internal sealed class CaseBroker(
             Obligations = obligations,
             Emergency = emergency,
             Sensitivity = released.Contains("exceptioneel") ? Sensitivity.Special : Sensitivity.Normal,
+            Subject = evaluation is null ? null : "evaluation-record",
         };
         // Durable before release: the data leaves only after the log has committed this record.
         await accessLog.AppendAsync(record, cancellationToken);
@@ -168,7 +189,12 @@ internal sealed class CaseBroker(
             reads.Where(f => f.Status == FieldReadStatus.Ok).ToDictionary(f => f.Field, f => f.Value!, StringComparer.Ordinal),
             withheld,
             [.. reads.Where(f => f.Status == FieldReadStatus.Destroyed).GroupBy(f => f.Category).Select(g => new DestroyedCategory(g.Key, g.First().DestroyedAt!.Value))],
-            obligations));
+            obligations)
+        {
+            Evaluation = evaluation is null ? null : new EvaluationRecord(
+                evaluation.ExploitationType, evaluation.Outcome, evaluation.ClosureReason, evaluation.ClosedOn,
+                [.. evaluation.Steps.Select(s => new EvaluationStep(s.Step, s.EnteredOn))]),
+        });
     }
 
     private static Role? DefaultRole(PolicySet set, string partner, string step)

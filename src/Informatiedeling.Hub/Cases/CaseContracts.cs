@@ -22,8 +22,56 @@ public sealed record CaseData(
     IReadOnlyDictionary<string, string> Fields,
     IReadOnlyList<WithheldCategory> Withheld,
     IReadOnlyList<DestroyedCategory> Destroyed,
-    IReadOnlyList<string> Obligations);
+    IReadOnlyList<string> Obligations)
+{
+    /// <summary>Under <c>evaluatie</c> on a closed case: the anonymous evaluation record, and never a field.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public EvaluationRecord? Evaluation { get; init; }
+}
 
 public sealed record WithheldCategory(string Category, string Reason, string Rule, string Article);
 
 public sealed record DestroyedCategory(string Category, DateTimeOffset DestroyedAt);
+
+/// <summary>A case's metadata, as any role on it may see it (art. 6.4), with the caller's role in the current step.</summary>
+public sealed record CaseSummary(
+    string Pseudonym,
+    string Step,
+    string Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ClosedAt,
+    string? ClosureReason,
+    string? YourRole,
+    IReadOnlyList<CaseStep> Steps);
+
+/// <summary>When the case entered a step.</summary>
+public sealed record CaseStep(string Step, DateTimeOffset EnteredAt);
+
+/// <summary>Which fields a write stored (names only, never values).</summary>
+public sealed record WriteResult(string Pseudonym, IReadOnlyList<string> FieldsWritten);
+
+/// <summary>A weighing recorded: <c>eerste-weging</c> or <c>tweede-weging</c>, with fields of that weighing only.</summary>
+public sealed record WeighingRequest(string? Weighing, Dictionary<string, string>? Fields);
+
+/// <summary>Fields written under a declared purpose: each field's category must be one the caller may receive under it here.</summary>
+public sealed record FieldsRequest(string? Purpose, Dictionary<string, string>? Fields);
+
+/// <summary>Finish the current step; <see cref="From"/> must be the step the case is in, so that two moves cannot skip one.</summary>
+public sealed record StepRequest(string? From);
+
+/// <summary>The core partners' roles in one step (partner → R, A, S, C or I); replaces the core partners' roles of that step.</summary>
+public sealed record RasciRequest(Dictionary<string, string>? Assignments);
+
+/// <summary>A shell partner invited on the case until a moment in the future.</summary>
+public sealed record InvitationRequest(string? Partner, DateTimeOffset? Until);
+
+/// <summary>Close the case with one of the convenant's closure reasons.</summary>
+public sealed record ClosureRequest(string? Reason);
+
+/// <summary>
+/// The anonymous evaluation record of a closed case (art. 3.7, 7.4): enum values and days only, nothing that
+/// identifies; <see cref="ClosedAt"/> and the steps' days are dates without a time of day.
+/// </summary>
+public sealed record EvaluationRecord(string? ExploitationType, string? Outcome, string ClosureReason, DateOnly ClosedAt, IReadOnlyList<EvaluationStep> Steps);
+
+public sealed record EvaluationStep(string Step, DateOnly EnteredAt);

@@ -25,14 +25,17 @@ internal static class CaseEndpoints
                 string pseudonym,
                 [FromQuery] string? purpose,
                 [FromQuery] string? categories,
+                [FromQuery] string? fields,
                 [FromHeader(Name = JustificationHeader)] string? justification,
                 HttpContext http,
-                CaseBroker broker) => broker.ReadAsync(http.User, pseudonym, purpose, categories, justification, http.RequestAborted))
+                CaseBroker broker) => broker.ReadAsync(http.User, pseudonym, purpose, categories, justification, http.RequestAborted, fields))
             .WithName("ReadCaseData")
-            .WithSummary("A case's data under a declared purpose: the released fields, and each withheld category with the reason, rule and article.")
+            .WithSummary("A case's data under a declared purpose: the released fields (optionally only those named in fields=), and each withheld category with the reason, rule and article; under evaluatie on a closed case only the anonymous evaluation record.")
             .Produces<CaseData>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        cases.MapLifecycleEndpoints();
     }
 }

@@ -34,6 +34,14 @@ internal static class Problems
             Extensions = { ["problems"] = problems },
         });
 
+    /// <summary>The case is no longer in the state the request was made for (another change came first); nothing changed.</summary>
+    public static ProblemHttpResult Conflict(string title, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail);
+
+    /// <summary>Something on a case the caller may see does not exist (an invitation, say).</summary>
+    public static ProblemHttpResult NotFound(string title, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: title, detail: detail);
+
     /// <summary>The same answer for a case that does not exist and one the caller holds no role on.</summary>
     public static ProblemHttpResult CaseNotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Case not found", detail: "There is no case with this pseudonym that you may see.");

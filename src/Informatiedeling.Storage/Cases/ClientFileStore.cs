@@ -39,14 +39,16 @@ public sealed class ClientFileStore(
         var pseudonym = chosen ?? CasePseudonym.New();
         await using (var db = await factory.CreateDbContextAsync(cancellationToken))
         {
+            var now = time.GetUtcNow();
             db.Cases.Add(new CaseRow
             {
                 Pseudonym = pseudonym.Value,
                 Status = "open",
                 Step = step,
-                CreatedAt = time.GetUtcNow(),
+                CreatedAt = now,
                 BlindIndex = person is null ? null : keyState.BlindIndex.Compute(person.FullName, person.DateOfBirth),
             });
+            db.CaseSteps.Add(new CaseStepRow { Case = pseudonym.Value, Step = step, EnteredAt = now });
             await db.SaveChangesAsync(cancellationToken);
         }
 
@@ -77,16 +79,24 @@ public sealed class ClientFileStore(
     public async Task WriteAsync(CasePseudonym pseudonym, IReadOnlyDictionary<string, string> fields, CancellationToken cancellationToken) =>
         await WriteCheckedAsync(pseudonym, Check(fields), cancellationToken);
 
-    /// <summary>Reads the fields of the categories in <paramref name="categories"/> (vocabulary bit mask). Each field says whether it decrypted, and if not, why.</summary>
-    public async Task<IReadOnlyList<FieldRead>> ReadAsync(CasePseudonym pseudonym, ulong categories, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the fields of the categories in <paramref name="categories"/> (vocabulary bit mask), only those named in
+    /// <paramref name="fields"/> when it is given. Each field says whether it decrypted, and if not, why.
+    /// </summary>
+    public async Task<IReadOnlyList<FieldRead>> ReadAsync(
+        CasePseudonym pseudonym, ulong categories, CancellationToken cancellationToken, IReadOnlyCollection<string>? fields = null)
     {
         var names = policy.Current.Vocabulary.Categories;
         var wanted = Enumerable.Range(0, names.Count).Where(i => (categories & (1UL << i)) != 0).Select(i => names.Names[i]).ToList();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var rows = await db.CaseFields.AsNoTracking()
-            .Where(f => f.Case == pseudonym.Value && wanted.Contains(f.Category))
-            .OrderBy(f => f.Field)
-            .ToListAsync(cancellationToken);
+        var query = db.CaseFields.AsNoTracking().Where(f => f.Case == pseudonym.Value && wanted.Contains(f.Category));
+        if (fields is not null)
+        {
+            var only = fields.ToList();
+            query = query.Where(f => only.Contains(f.Field));
+        }
+
+        var rows = await query.OrderBy(f => f.Field).ToListAsync(cancellationToken);
         var shredded = await db.CaseShreds.AsNoTracking()
             .Where(s => s.Case == pseudonym.Value)
             .ToDictionaryAsync(s => s.Category, s => s.DestroyedAt, StringComparer.Ordinal, cancellationToken);
@@ -104,6 +114,55 @@ public sealed class ClientFileStore(
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The values of a case's evaluation fields (<see cref="EvaluationFields"/>: enums marked <c>evaluation: true</c>),
+    /// decrypted in the hub to be copied into the anonymous evaluation record. A value outside the field's list, or of
+    /// a destroyed category, is left out.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> ReadEvaluationValuesAsync(CasePseudonym pseudonym, CancellationToken cancellationToken)
+    {
+        var evaluation = EvaluationFields.Of(policy.Current.Set);
+        var ids = evaluation.Select(f => f.Id).ToList();
+        var mask = evaluation.Aggregate(0UL, (m, f) => m | (1UL << f.Category));
+        var reads = await ReadAsync(pseudonym, mask, cancellationToken, ids);
+        return reads
+            .Where(r => r.Status == FieldReadStatus.Ok && evaluation.Any(f => f.Id == r.Field && f.Values.Contains(r.Value!, StringComparer.Ordinal)))
+            .ToDictionary(r => r.Field, r => r.Value!, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// For monitoring: how often each value of each evaluation field occurs over all open cases. Decrypted in the
+    /// hub and counted at once; neither the values nor which case holds them are kept or returned.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, Dictionary<string, int>>> CountEvaluationValuesOfOpenCasesAsync(CancellationToken cancellationToken)
+    {
+        var evaluation = EvaluationFields.Of(policy.Current.Set);
+        var ids = evaluation.Select(f => f.Id).ToList();
+        var counts = evaluation.ToDictionary(f => f.Id, _ => new Dictionary<string, int>(StringComparer.Ordinal), StringComparer.Ordinal);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var open = db.Cases.Where(c => c.Status == "open").Select(c => c.Pseudonym);
+        var rows = await db.CaseFields.AsNoTracking().Where(f => ids.Contains(f.Field) && open.Contains(f.Case)).ToListAsync(cancellationToken);
+        var shredded = (await db.CaseShreds.AsNoTracking().Where(s => open.Contains(s.Case)).Select(s => new { s.Case, s.Category }).ToListAsync(cancellationToken))
+            .Select(s => (s.Case, s.Category)).ToHashSet();
+        foreach (var row in rows)
+        {
+            if (shredded.Contains((row.Case, row.Category)) || !CasePseudonym.TryParse(row.Case, out var pseudonym))
+            {
+                continue;
+            }
+
+            var read = await DecryptAsync(pseudonym, row, cancellationToken);
+            var field = evaluation.First(f => f.Id == row.Field);
+            if (read.Status == FieldReadStatus.Ok && field.Values.Contains(read.Value!, StringComparer.Ordinal))
+            {
+                var byValue = counts[row.Field];
+                byValue[read.Value!] = byValue.GetValueOrDefault(read.Value!) + 1;
+            }
+        }
+
+        return counts;
     }
 
     /// <summary>Crypto-shredding: destroys the category's keys (every copy of the data becomes unreadable) and records it.</summary>

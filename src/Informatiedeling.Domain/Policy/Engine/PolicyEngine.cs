@@ -178,6 +178,33 @@ public sealed class PolicyEngine
             : new ActionDecision(true, compiled.Granted, false);
     }
 
+    /// <summary>
+    /// Whether a partner has standing on a case at all: any role in the current step, I included, shows the case's
+    /// metadata (art. 6.4); a shell partner only while its invitation runs (art. 2.4). Without standing the case
+    /// is hidden, exactly as one that does not exist (art. 6.5).
+    /// </summary>
+    public ActionDecision DecideStanding(PartnerId partner, Role? role, DateTimeOffset at, DateTimeOffset? invitedUntil)
+    {
+        if (!_v.Partners.TryGetIndex(partner.Value ?? "", out var p))
+        {
+            return new ActionDecision(false, _unknown, true, IdentifierKind.Partner, partner.Value);
+        }
+
+        if (role is null)
+        {
+            return new ActionDecision(false, _noRole, true);
+        }
+
+        if ((_invitationRequired & (1UL << p)) != 0 && (invitedUntil is null || at > invitedUntil.Value))
+        {
+            return new ActionDecision(false, _invitationEnded, true);
+        }
+
+        return _roleViews[(int)role.Value] is { } view
+            ? new ActionDecision(true, view.Granted, false)
+            : new ActionDecision(false, _noRole, true);
+    }
+
     /// <summary>A denial of everything for an identifier the boundary could not even parse (a malformed role, say).</summary>
     public Decision Unknown(IdentifierKind kind, string value, ulong requested = 0, bool caseHidden = false)
     {
