@@ -176,15 +176,17 @@ public sealed class ConvenantWalkFenceTests(ConvenantWalk walk)
             Assert.Equal("arbeid", evaluation.GetProperty("exploitationType").GetString());
             Assert.Equal("mensenhandel-en-zorg", evaluation.GetProperty("outcome").GetString());
             Assert.Equal("afgerond", evaluation.GetProperty("closureReason").GetString());
-            Assert.Equal(summary.GetProperty("closedAt").GetDateTimeOffset(), evaluation.GetProperty("closedAt").GetDateTimeOffset());
+            // dates only, coarsened to the day: the record must not single out a case by its instants
+            Assert.Equal(Day(summary.GetProperty("closedAt")), evaluation.GetProperty("closedAt").GetString());
             Assert.Equal(["melding", "eerste-weging", "casusoverleg", "uitvoering"], evaluation.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()!));
             Assert.Equal(
-                summary.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("enteredAt").GetDateTimeOffset()),
-                evaluation.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("enteredAt").GetDateTimeOffset()));
+                summary.GetProperty("steps").EnumerateArray().Select(s => Day(s.GetProperty("enteredAt"))),
+                evaluation.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("enteredAt").GetString()!));
 
             // nothing of the person, the report, the reporter or the investigation
             var text = evaluation.GetRawText();
-            foreach (var (field, value) in walk.Closed.Values.Where(v => v.Key is not ("melding.uitbuitingsvorm" or "tweede-weging.uitkomst")))
+            var allowed = $"{walk.Closed.Values["melding.uitbuitingsvorm"]} {walk.Closed.Values["tweede-weging.uitkomst"]}";
+            foreach (var (field, value) in walk.Closed.Values.Where(v => !allowed.Contains(v.Value, StringComparison.Ordinal)))
             {
                 Assert.DoesNotContain(value, text, StringComparison.Ordinal);
                 Assert.DoesNotContain(field, read.Body.GetRawText(), StringComparison.Ordinal);
@@ -234,4 +236,7 @@ public sealed class ConvenantWalkFenceTests(ConvenantWalk walk)
         Assert.Equal("afgerond", evaluation.Body.GetProperty("evaluation").GetProperty("closureReason").GetString());
         await walk.AssertSummaryLikeNoCaseAsync("ggd", walk.Closed.Pseudonym);
     }
+
+    private static string Day(JsonElement instant) =>
+        instant.GetDateTimeOffset().UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

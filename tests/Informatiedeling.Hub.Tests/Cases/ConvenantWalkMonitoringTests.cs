@@ -83,8 +83,14 @@ public sealed class ConvenantWalkMonitoringTests(ConvenantWalk walk)
     [Fact]
     public async Task Monitoring_answers_only_under_its_own_purpose()
     {
-        using var other = await walk.SendAsync("zvh", HttpMethod.Get, "/monitoring?purpose=casusoverleg");
-        Assert.True(other.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Forbidden, $"{(int)other.StatusCode}");
+        foreach (var purpose in new[] { "casusoverleg", "evaluatie" })
+        {
+            using var other = await walk.SendAsync("zvh", HttpMethod.Get, $"/monitoring?purpose={purpose}");
+            var refused = await ConvenantWalk.OkAsync(other, HttpStatusCode.Forbidden);
+            Assert.Equal("Not a purpose for aggregated figures", refused.GetProperty("title").GetString());
+            Assert.Equal(WalkReference.Purposes[purpose], (refused.GetProperty("rule").GetString()!, refused.GetProperty("article").GetString()!));
+        }
+
         using var unknown = await walk.SendAsync("zvh", HttpMethod.Get, "/monitoring?purpose=verkoop");
         var problem = await ConvenantWalk.OkAsync(unknown, HttpStatusCode.Forbidden);
         Assert.StartsWith("unknown purpose 'verkoop'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
