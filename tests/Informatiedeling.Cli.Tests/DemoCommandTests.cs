@@ -45,7 +45,7 @@ public sealed class DemoCommandTests : IAsyncLifetime
         var consulted = Block(output, "> politie (role C) reads under signalering-en-weging");
         Assert.Matches(@"eerste-weging\.veiligheid\s+onveilig", consulted);
         Assert.DoesNotContain("Fictief-Voorbeeld", consulted, StringComparison.Ordinal);
-        Assert.Matches(@"statisch\s+role C sees only dynamisch \(zicht-c, art\. 6\.3\)", consulted);
+        Assert.Matches(@"withheld statisch, exceptioneel\s+role C sees only dynamisch \(zicht-c, art\. 6\.3\)", consulted);
 
         // the invited shell partner, and the investigation only for the investigators
         Assert.Contains("> zvh invites arbeidsinspectie (shell partner) until", output, StringComparison.Ordinal);
@@ -68,7 +68,8 @@ public sealed class DemoCommandTests : IAsyncLifetime
         Assert.Contains("refused  404 Case not found", Block(output, "> ind reads under casusoverleg"), StringComparison.Ordinal);
 
         // the emergency: no justification, nothing; with one, statisch and dynamisch and a review
-        Assert.Contains("requires a written justification (hek-acute-veiligheid, art. 7.3)", Block(output, "> zvh (role A) reads under acute-veiligheid"), StringComparison.Ordinal);
+        Assert.Matches(@"withheld statisch, dynamisch, exceptioneel, strafrechtelijk, melder-identiteit\s+purpose 'acute-veiligheid' requires a written justification \(hek-acute-veiligheid, art\. 7\.3\)",
+            Block(output, "> zvh (role A) reads under acute-veiligheid"));
         var emergency = Block(output, "> politie (role R) reads under acute-veiligheid, justification");
         Assert.Matches(@"persoon\.woonplaats\s+Voorbeeldstad", emergency);
         Assert.Matches(@"exceptioneel\s+purpose 'acute-veiligheid' releases only statisch, dynamisch \(hek-acute-veiligheid, art\. 7\.3\)", emergency);
@@ -81,6 +82,7 @@ public sealed class DemoCommandTests : IAsyncLifetime
         var evaluation = Block(output, "> zvh (role A) reads under evaluatie");
         Assert.Matches(@"exploitationType\s+arbeid", evaluation);
         Assert.Matches(@"closureReason\s+afgerond", evaluation);
+        Assert.Matches(@"closedAt\s+\d{4}-\d{2}-\d{2}\n", evaluation + "\n");
         Assert.DoesNotContain("Fictief-Voorbeeld", evaluation, StringComparison.Ordinal);
         var figures = Block(output, "> gemeente asks for the monitoring figures");
         Assert.Contains("<5", figures, StringComparison.Ordinal);

@@ -11,9 +11,17 @@ internal static class DemoCommand
         {
             Description = "The hub's address; it must run in Development (tokens come from its POST /dev/token).",
             DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080/"),
-            CustomParser = result => Uri.TryCreate(result.Tokens.Single().Value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-                ? uri
-                : throw new ArgumentException($"'{result.Tokens.Single().Value}' is not an http(s) address"),
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Single().Value;
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+                {
+                    return uri;
+                }
+
+                result.AddError($"--hub: '{text}' is not an http(s) address");
+                return null;
+            },
         };
         var command = new Command("demo", "Walk one fictional case from report to closure as the partners, printing what each saw and what was withheld, and why.") { hub };
         command.SetAction(async (parse, ct) =>

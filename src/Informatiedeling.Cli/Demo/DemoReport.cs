@@ -6,7 +6,6 @@ namespace Informatiedeling.Cli.Demo;
 /// <summary>Prints the demo for a reader: per actor what it did, what it saw (field and value) and what was withheld, with why.</summary>
 internal sealed class DemoReport(TextWriter output)
 {
-    private const int FieldColumn = 42;
     private int _section;
 
     public async Task TitleAsync(Uri hub)
@@ -28,6 +27,8 @@ internal sealed class DemoReport(TextWriter output)
 
     public Task NoteAsync(string text) => output.WriteLineAsync($"    {text}");
 
+    public Task BlankAsync() => output.WriteLineAsync();
+
     /// <summary>A read of case data: released fields with their values, withheld categories with reason, rule and article.</summary>
     public async Task ReadAsync(string actor, string? role, string purpose, HubAnswer answer, string? justification)
     {
@@ -48,9 +49,10 @@ internal sealed class DemoReport(TextWriter output)
             await NoteAsync("saw      no field");
         }
 
+        var width = fields.Count == 0 ? 0 : fields.Max(f => f.Name.Length);
         for (var i = 0; i < fields.Count; i++)
         {
-            await NoteAsync($"{(i == 0 ? "saw" : ""),-8} {fields[i].Name.PadRight(FieldColumn - 13)} {fields[i].Value.GetString()}");
+            await NoteAsync($"{(i == 0 ? "saw" : ""),-8} {fields[i].Name.PadRight(width)}  {fields[i].Value.GetString()}");
         }
 
         if (body.TryGetProperty("evaluation", out var evaluation) && evaluation.ValueKind == JsonValueKind.Object)
@@ -58,12 +60,16 @@ internal sealed class DemoReport(TextWriter output)
             await EvaluationAsync(evaluation);
         }
 
-        var withheld = body.GetProperty("withheld").EnumerateArray().ToList();
+        // Categories withheld for the same reason are named together.
+        var withheld = body.GetProperty("withheld").EnumerateArray()
+            .GroupBy(w => (Reason: w.GetProperty("reason").GetString(), Rule: w.GetProperty("rule").GetString(), Article: w.GetProperty("article").GetString()))
+            .Select(g => (Categories: string.Join(", ", g.Select(w => w.GetProperty("category").GetString())), g.Key))
+            .ToList();
+        var categoryWidth = withheld.Count == 0 ? 0 : withheld.Max(w => w.Categories.Length);
         for (var i = 0; i < withheld.Count; i++)
         {
-            var w = withheld[i];
-            await NoteAsync($"{(i == 0 ? "withheld" : ""),-8} {w.GetProperty("category").GetString()!.PadRight(18)} {w.GetProperty("reason").GetString()} " +
-                $"({w.GetProperty("rule").GetString()}, art. {w.GetProperty("article").GetString()})");
+            var (categories, why) = withheld[i];
+            await NoteAsync($"{(i == 0 ? "withheld" : ""),-8} {categories.PadRight(categoryWidth)}  {why.Reason} ({why.Rule}, art. {why.Article})");
         }
 
         var obligations = body.GetProperty("obligations").EnumerateArray().Select(o => o.GetString()).ToList();
@@ -115,9 +121,11 @@ internal sealed class DemoReport(TextWriter output)
 
     private async Task EvaluationAsync(JsonElement evaluation)
     {
-        var first = true;
-        foreach (var property in evaluation.EnumerateObject())
+        var properties = evaluation.EnumerateObject().ToList();
+        var width = properties.Max(p => p.Name.Length);
+        for (var i = 0; i < properties.Count; i++)
         {
+            var property = properties[i];
             var value = property.Value.ValueKind switch
             {
                 JsonValueKind.Array => string.Join("; ", property.Value.EnumerateArray().Select(s => $"{s.GetProperty("step").GetString()} {Time(s.GetProperty("enteredAt"))}")),
@@ -125,11 +133,15 @@ internal sealed class DemoReport(TextWriter output)
                 JsonValueKind.Null => "(none)",
                 _ => property.Value.ToString(),
             };
-            await NoteAsync($"{(first ? "record" : ""),-8} {property.Name.PadRight(FieldColumn - 13)} {value}");
-            first = false;
+            await NoteAsync($"{(i == 0 ? "record" : ""),-8} {property.Name.PadRight(width)}  {value}");
         }
     }
 
-    private static string Time(JsonElement value) =>
-        value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var at) ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "-";
+    /// <summary>An instant to the second; a date (the evaluation record keeps days only) as it is.</summary>
+    private static string Time(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String when value.GetString() is { Length: 10 } day => day,
+        JsonValueKind.String when value.TryGetDateTimeOffset(out var at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+        _ => "-",
+    };
 }

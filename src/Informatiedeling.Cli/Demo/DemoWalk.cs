@@ -66,7 +66,7 @@ internal sealed class DemoWalk(DemoClient hub, DemoReport report, TimeProvider t
         await ReadAsync(Zorg, p, "zorgcoordinatie", ct);
         await ReadAsync("arbeidsinspectie", p, "strafrechtelijke-handhaving", ct);
 
-        await report.NoteAsync("");
+        await report.BlankAsync();
         await report.NoteAsync("-- what is refused, and why --");
         await ReadAsync("gemeente", p, "strafrechtelijke-handhaving", ct);
         var write = await hub.SendAsync(Zorg, HttpMethod.Put, $"cases/{p}/fields",
@@ -76,7 +76,7 @@ internal sealed class DemoWalk(DemoClient hub, DemoReport report, TimeProvider t
         await ReadAsync("ind", p, "casusoverleg", ct);
         await report.NoteAsync("(ind was never invited: the case's existence is not even confirmed)");
 
-        await report.NoteAsync("");
+        await report.BlankAsync();
         await report.NoteAsync("-- an emergency --");
         await ReadAsync(Zvh, p, "acute-veiligheid", ct);
         await ReadAsync(Politie, p, "acute-veiligheid", ct, Emergency);
