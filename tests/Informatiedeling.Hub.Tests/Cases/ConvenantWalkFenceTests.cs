@@ -60,6 +60,29 @@ public sealed class ConvenantWalkFenceTests(ConvenantWalk walk)
     }
 
     [Fact]
+    public async Task Asking_for_single_fields_opens_no_fence()
+    {
+        var police = await walk.ReadAsync("politie", walk.Uitvoering.Pseudonym, "strafrechtelijke-handhaving", fields: "voortgang.strafrechtelijk-onderzoek-status");
+        police.AssertOk();
+        Assert.Equal(["voortgang.strafrechtelijk-onderzoek-status=opsporing"], ConvenantWalkRoleTests.Lines(police.Fields));
+        Assert.Empty(police.Withheld);
+
+        var care = await walk.ReadAsync("zorgcoordinatie", walk.Uitvoering.Pseudonym, "zorgcoordinatie", fields: "voortgang.strafrechtelijk-onderzoek-status,voortgang.interventie");
+        care.AssertOk();
+        Assert.Equal([$"voortgang.interventie={walk.Uitvoering.Values["voortgang.interventie"]}"], ConvenantWalkRoleTests.Lines(care.Fields));
+        Assert.Equal(("hek-strafrechtelijk", "7.1"), (care.Withheld["strafrechtelijk"].Rule, care.Withheld["strafrechtelijk"].Article));
+
+        var reporter = await walk.ReadAsync("zvh", walk.EersteWeging.Pseudonym, "signalering-en-weging", fields: "melding.melder-naam");
+        reporter.AssertOk();
+        Assert.Empty(reporter.Fields);
+        Assert.Equal(["melder-identiteit"], reporter.Withheld.Keys);
+
+        var unknown = await walk.ReadAsync("politie", walk.Uitvoering.Pseudonym, "strafrechtelijke-handhaving", fields: "persoon.schoenmaat");
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.Status);
+        Assert.Contains("unknown field 'persoon.schoenmaat'", unknown.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_care_partner_cannot_write_criminal_investigation_data_either()
     {
         using var response = await walk.SendAsync("zorgcoordinatie", HttpMethod.Put, $"/cases/{walk.Uitvoering.Pseudonym}/fields", new
