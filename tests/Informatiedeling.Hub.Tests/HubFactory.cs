@@ -37,17 +37,19 @@ public sealed class HubFactory : WebApplicationFactory<Program>
     /// </summary>
     public FakeTimeProvider? Clock { get; init; }
 
-    public static HubFactory OnSqlite(IDictionary<string, string?>? extra = null, string environment = "Testing")
+    public static HubFactory OnSqlite(IDictionary<string, string?>? extra = null, string environment = "Testing", FakeTimeProvider? clock = null)
     {
         var data = Directory.CreateTempSubdirectory("infodeel-hub-").FullName;
-        return new HubFactory(Settings("sqlite", null, data, extra), data) { Environment = environment };
+        return new HubFactory(Settings("sqlite", null, data, extra), data) { Environment = environment, Clock = clock };
     }
 
     /// <summary>
     /// A hub on PostgreSQL. Instances meant to share one database must share the key-ring certificate too, as
     /// production instances share a mounted one: pass the same <paramref name="certificatePath"/>.
     /// </summary>
-    public static async Task<HubFactory> OnPostgresAsync(string? connectionString = null, IDictionary<string, string?>? extra = null, string? certificatePath = null)
+    public static async Task<HubFactory> OnPostgresAsync(
+        string? connectionString = null, IDictionary<string, string?>? extra = null, string? certificatePath = null,
+        string environment = "Testing", FakeTimeProvider? clock = null)
     {
         connectionString ??= await (await PostgresServer.SharedAsync()).CreateDatabaseAsync("hub");
         var data = Directory.CreateTempSubdirectory("infodeel-hub-").FullName;
@@ -57,7 +59,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>
             settings["Keys:CertificatePath"] = certificatePath;
         }
 
-        return new HubFactory(settings, data);
+        return new HubFactory(settings, data) { Environment = environment, Clock = clock };
     }
 
     /// <summary>A path for a key-ring certificate that several hub instances share.</summary>

@@ -18,7 +18,8 @@ internal static class CaseLifecycleEndpoints
             .Produces<WriteResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         cases.MapPut("/{pseudonym}/fields", (string pseudonym, FieldsRequest request, HttpContext http, CaseWrites writes) =>
                 writes.WriteFieldsAsync(http.User, pseudonym, request, http.RequestAborted))
@@ -27,7 +28,8 @@ internal static class CaseLifecycleEndpoints
             .Produces<WriteResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         cases.MapPost("/{pseudonym}/step", (string pseudonym, StepRequest request, HttpContext http, CaseProcess process) =>
                 process.FinishStepAsync(http.User, pseudonym, request, http.RequestAborted))

@@ -125,7 +125,12 @@ internal sealed class CaseWrites(CaseGate gate, CaseAudit audit, ClientFileStore
 
         // Recorded before it happens: if the log cannot take it, nothing is written.
         await audit.RecordAsync(user, access.Engine, new CaseEvent(operation, access.State.Pseudonym, AccessDecision.Permit, access.Decision.Rule, access.Role, purpose, subject, written), cancellationToken);
-        await files.WriteAsync(access.State.Pseudonym, fields, cancellationToken);
+        if (!await files.WriteWhileInStepAsync(access.State.Pseudonym, fields, access.State.Step, cancellationToken))
+        {
+            await audit.RecordAsync(user, access.Engine, new CaseEvent(operation, access.State.Pseudonym, AccessDecision.Error, access.Decision.Rule, access.Role, purpose, subject, written), cancellationToken);
+            return Problems.Conflict("The case changed", $"the case left step '{access.State.Step}' while this write was decided; nothing was written");
+        }
+
         return TypedResults.Ok(new WriteResult(access.State.Pseudonym.Value, [.. fields.Keys.Order(StringComparer.Ordinal)]));
     }
 

@@ -160,7 +160,8 @@ public sealed class CaseLifecycle(IDbContextFactory<HubDbContext> factory)
         }
 
         var steps = await db.CaseSteps.AsNoTracking().Where(s => s.Case == pseudonym.Value).ToListAsync(cancellationToken);
-        var id = Guid.CreateVersion7(at);
+        // A random id: a time-ordered one would carry the instant of closure that the record keeps only as a day.
+        var id = Guid.NewGuid();
         db.CaseEvaluations.Add(new CaseEvaluationRow
         {
             Id = id,

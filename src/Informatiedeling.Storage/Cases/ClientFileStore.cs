@@ -80,6 +80,57 @@ public sealed class ClientFileStore(
         await WriteCheckedAsync(pseudonym, Check(fields), cancellationToken);
 
     /// <summary>
+    /// Writes fields only while the case is still open in <paramref name="step"/>, the step the write was decided in:
+    /// the check and the write are one transaction holding the case's row, so a concurrent step move or closure
+    /// comes wholly before or after it. False, and nothing written, when the case has left that step.
+    /// </summary>
+    public async Task<bool> WriteWhileInStepAsync(
+        CasePseudonym pseudonym, IReadOnlyDictionary<string, string> fields, string step, CancellationToken cancellationToken)
+    {
+        var checkedFields = Check(fields);
+        var categories = policy.Current.Vocabulary.Categories.Names;
+
+        // Encrypted first: the key store is another database, kept out of the transaction on the case's row.
+        var encrypted = new List<(FieldDefinition Field, string Category, int Version, byte[] Ciphertext)>(checkedFields.Count);
+        foreach (var group in checkedFields.GroupBy(f => categories[f.Key.Category]))
+        {
+            var key = await keys.ForWritingAsync(pseudonym.Value, group.Key, cancellationToken);
+            encrypted.AddRange(group.Select(f => (f.Key, group.Key, key.Id.Version, Encrypt(key, pseudonym, f.Key.Id, group.Key, f.Value))));
+        }
+
+        var now = time.GetUtcNow();
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var held = await db.Cases
+            .Where(c => c.Pseudonym == pseudonym.Value && c.Status == "open" && c.Step == step)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Step, c => c.Step), cancellationToken);
+        if (held != 1)
+        {
+            return false;
+        }
+
+        var ids = encrypted.Select(e => e.Field.Id).ToList();
+        var existing = await db.CaseFields.Where(f => f.Case == pseudonym.Value && ids.Contains(f.Field)).ToDictionaryAsync(f => f.Field, StringComparer.Ordinal, cancellationToken);
+        foreach (var (field, category, version, ciphertext) in encrypted)
+        {
+            if (existing.TryGetValue(field.Id, out var row))
+            {
+                row.Ciphertext = ciphertext;
+                row.KeyVersion = version;
+                row.UpdatedAt = now;
+            }
+            else
+            {
+                db.CaseFields.Add(new CaseFieldRow { Case = pseudonym.Value, Field = field.Id, Category = category, KeyVersion = version, Ciphertext = ciphertext, UpdatedAt = now });
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
     /// Reads the fields of the categories in <paramref name="categories"/> (vocabulary bit mask), only those named in
     /// <paramref name="fields"/> when it is given. Each field says whether it decrypted, and if not, why.
     /// </summary>
