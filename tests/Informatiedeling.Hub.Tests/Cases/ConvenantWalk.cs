@@ -7,10 +7,7 @@ using Informatiedeling.AccessLog.Records;
 using Informatiedeling.Hub.Cases;
 using Informatiedeling.Storage.AccessLog;
 using Informatiedeling.Testing;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Informatiedeling.Hub.Tests.Cases;
@@ -73,7 +70,6 @@ public sealed class ConvenantWalk : IAsyncLifetime
     private readonly Dictionary<string, string> _tokens = [];
     private readonly SemaphoreSlim _tokenGate = new(1, 1);
     private HubFactory _hub = null!;
-    private WebApplicationFactory<Program> _app = null!;
     private HttpClient _client = null!;
     private int _people;
 
@@ -82,7 +78,7 @@ public sealed class ConvenantWalk : IAsyncLifetime
 
     public OidcProviderServer Provider { get; private set; } = null!;
 
-    public IServiceProvider Services => _app.Services;
+    public IServiceProvider Services => _hub.Services;
 
     /// <summary>A far invitation end for the shell partners of the walk's cases.</summary>
     public DateTimeOffset LongInvitation { get; private set; }
@@ -156,9 +152,8 @@ public sealed class ConvenantWalk : IAsyncLifetime
             settings[$"Authentication:Issuers:0:Partners:{i++}"] = partner;
         }
 
-        _hub = await HubFactory.OnPostgresAsync(extra: settings);
-        _app = _hub.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock))));
-        _client = _app.CreateClient();
+        _hub = await HubFactory.OnPostgresAsync(extra: settings, clock: Clock);
+        _client = _hub.CreateClient();
         LongInvitation = Clock.GetUtcNow().AddDays(365);
 
         Melding = await OpenAsync("arbeid");
@@ -200,7 +195,6 @@ public sealed class ConvenantWalk : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _client.Dispose();
-        await _app.DisposeAsync();
         await _hub.DisposeAsync();
         await Provider.DisposeAsync();
         _tokenGate.Dispose();
