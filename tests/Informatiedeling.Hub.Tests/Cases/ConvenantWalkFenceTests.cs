@@ -248,8 +248,9 @@ public sealed class ConvenantWalkFenceTests(ConvenantWalk walk)
         foreach (var (partner, method, path, body) in changes)
         {
             using var response = await walk.SendAsync(partner, method, $"/cases/{walk.Closed.Pseudonym}/{path}", body);
-            Assert.True(response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Conflict, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            var problem = await ConvenantWalk.OkAsync(response, HttpStatusCode.Forbidden);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(("dossier-gesloten", "5.5"), (problem.GetProperty("rule").GetString()!, problem.GetProperty("article").GetString()!));
         }
 
         using var again = await walk.SummaryAsync("zvh", walk.Closed.Pseudonym);

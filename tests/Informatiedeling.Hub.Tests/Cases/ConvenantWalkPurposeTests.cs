@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json;
+using Informatiedeling.AccessLog.Records;
 
 namespace Informatiedeling.Hub.Tests.Cases;
 
@@ -136,7 +138,7 @@ public sealed class ConvenantWalkPurposeTests(ConvenantWalk walk)
             _ => throw new ArgumentOutOfRangeException(nameof(expected), expected, "unknown expectation"),
         };
         Assert.Empty(read.Fields);
-        Assert.False(read.Body.TryGetProperty("evaluation", out var evaluation) && evaluation.ValueKind != System.Text.Json.JsonValueKind.Null);
+        Assert.False(read.Body.TryGetProperty("evaluation", out var evaluation) && evaluation.ValueKind != JsonValueKind.Null);
         Assert.Equal(ConvenantWalk.Categories.Order(StringComparer.Ordinal), read.Withheld.Keys.Order(StringComparer.Ordinal));
         foreach (var withheld in read.Withheld.Values)
         {
@@ -155,7 +157,7 @@ public sealed class ConvenantWalkPurposeTests(ConvenantWalk walk)
         read.AssertOk();
         var record = (await walk.LogAsync(r => r.Case?.Value == walk.Casusoverleg.Pseudonym && r.ActorPartner?.Value == "gemeente"
             && r.Purpose?.Value == "strafrechtelijke-handhaving")).Last();
-        Assert.Equal(Informatiedeling.AccessLog.Records.AccessDecision.Deny, record.Decision);
+        Assert.Equal(AccessDecision.Deny, record.Decision);
         Assert.Equal("doel-strafrechtelijke-handhaving", record.Rule);
         Assert.Equal("3.5", record.Article);
         Assert.Empty(record.FieldsReleased);

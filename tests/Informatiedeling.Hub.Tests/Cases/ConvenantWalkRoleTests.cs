@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text.Json;
+using Informatiedeling.AccessLog.Records;
 
 namespace Informatiedeling.Hub.Tests.Cases;
 
@@ -161,12 +161,9 @@ public sealed class ConvenantWalkRoleTests(ConvenantWalk walk)
         await walk.AssertLikeNoCaseAsync(await walk.ReadAsync(partner, walked.Pseudonym, "verkoop"), partner, "verkoop");
         var denied = await walk.LogAsync(r => r.Case?.Value == walked.Pseudonym && r.ActorPartner?.Value == partner && r.Operation == "case.read");
         Assert.NotEmpty(denied);
-        Assert.All(denied, r => Assert.Equal(Informatiedeling.AccessLog.Records.AccessDecision.Deny, r.Decision));
+        Assert.All(denied, r => Assert.Equal(AccessDecision.Deny, r.Decision));
     }
 
     internal static List<string> Lines(IReadOnlyDictionary<string, string> fields) =>
         [.. fields.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}")];
-
-    internal static JsonElement Property(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) ? value : throw new Xunit.Sdk.XunitException($"no '{name}' in {element}");
 }
