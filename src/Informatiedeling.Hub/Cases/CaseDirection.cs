@@ -30,7 +30,7 @@ internal sealed class CaseDirection(
         var problems = new List<string>();
         if (!v.Steps.TryGetIndex(step, out _))
         {
-            problems.Add($"step must be one of: {string.Join(", ", v.Steps.Names)}");
+            problems.Add($"unknown step '{Problems.Printable(step)}': the step must be one of {string.Join(", ", v.Steps.Names)}");
         }
 
         var assignments = new Dictionary<string, Role>(StringComparer.Ordinal);
@@ -44,7 +44,7 @@ internal sealed class CaseDirection(
             {
                 if (!v.Partners.TryGetIndex(partner, out var p))
                 {
-                    problems.Add($"unknown partner '{Printable(partner)}'");
+                    problems.Add($"unknown partner '{Problems.Printable(partner)}'");
                 }
                 else if ((core & (1UL << p)) == 0)
                 {
@@ -52,7 +52,7 @@ internal sealed class CaseDirection(
                 }
                 else if (!Roles.TryParse(role, out var parsed))
                 {
-                    problems.Add($"the role of '{partner}' must be one of: {string.Join(", ", Roles.Names)}");
+                    problems.Add($"unknown role '{Problems.Printable(role ?? "")}' for '{partner}': the role must be one of {string.Join(", ", Roles.Names)}");
                 }
                 else
                 {
@@ -144,7 +144,7 @@ internal sealed class CaseDirection(
     {
         if (partner is null || !v.Partners.TryGetIndex(partner, out var p))
         {
-            return partner is null ? "partner is required" : $"unknown partner '{Printable(partner)}'";
+            return partner is null ? "partner is required" : $"unknown partner '{Problems.Printable(partner)}'";
         }
 
         return (v.InvitationRequired & (1UL << p)) == 0
@@ -152,5 +152,4 @@ internal sealed class CaseDirection(
             : null;
     }
 
-    private static string Printable(string text) => new([.. text.Take(64).Where(c => !char.IsControl(c))]);
 }

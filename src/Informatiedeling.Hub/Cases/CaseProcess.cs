@@ -30,7 +30,10 @@ internal sealed class CaseProcess(
         if (string.IsNullOrWhiteSpace(request.From) || !steps.TryGetIndex(request.From, out _))
         {
             return await gate.BadRequestAsync(user, access, StepOperation, "The step cannot be finished",
-                [$"from must be the step the case is in, one of: {string.Join(", ", steps.Names)}"], cancellationToken);
+                [string.IsNullOrWhiteSpace(request.From)
+                    ? $"from is required: the step the case is in, one of {string.Join(", ", steps.Names)}"
+                    : $"unknown step '{Problems.Printable(request.From)}': from must be the step the case is in, one of {string.Join(", ", steps.Names)}"],
+                cancellationToken);
         }
 
         var current = access.State.Step;

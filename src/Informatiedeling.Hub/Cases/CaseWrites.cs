@@ -37,7 +37,7 @@ internal sealed class CaseWrites(CaseGate gate, CaseAudit audit, ClientFileStore
         {
             problems.AddRange(fields.Keys
                 .Where(id => !id.StartsWith(request.Weighing + ".", StringComparison.Ordinal))
-                .Select(id => $"field '{Printable(id)}' is not a field of the weighing '{request.Weighing}' ({request.Weighing}.*)"));
+                .Select(id => $"field '{Problems.Printable(id)}' is not a field of the weighing '{request.Weighing}' ({request.Weighing}.*)"));
         }
 
         if (request.Fields is not { Count: > 0 })
@@ -139,5 +139,4 @@ internal sealed class CaseWrites(CaseGate gate, CaseAudit audit, ClientFileStore
         DecisionInput.Decide(access.Engine, access.Partner, access.Role?.Name(), access.State.Step, "open", purpose, null, access.Now, access.Standing.InvitedUntil, null);
 
     /// <summary>A field id as typed, cut short and stripped of control characters, for a problem message (ids are not personal data, but are caller input).</summary>
-    private static string Printable(string id) => new([.. id.Take(130).Where(c => !char.IsControl(c))]);
 }

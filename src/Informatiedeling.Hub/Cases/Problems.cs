@@ -42,6 +42,9 @@ internal static class Problems
     public static ProblemHttpResult NotFound(string title, string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: title, detail: detail);
 
+    /// <summary>An identifier a caller typed, echoed in a problem: cut to a field id's length, control characters dropped.</summary>
+    public static string Printable(string text) => new([.. text.Take(130).Where(c => !char.IsControl(c))]);
+
     /// <summary>The same answer for a case that does not exist and one the caller holds no role on.</summary>
     public static ProblemHttpResult CaseNotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Case not found", detail: "There is no case with this pseudonym that you may see.");
