@@ -8,6 +8,7 @@ using Informatiedeling.Policy.Engine;
 using Informatiedeling.Protection;
 using Informatiedeling.Storage.AccessLog;
 using Informatiedeling.Storage.Cases;
+using Informatiedeling.Storage.Retention;
 
 namespace Informatiedeling.Hub.Cases;
 
@@ -21,6 +22,7 @@ internal sealed class CaseBroker(
     ClientFileStore files,
     IAccessLog accessLog,
     AccessLogJustifications justifications,
+    RetentionPurge retention,
     TimeProvider time)
 {
     public const string IntakeAction = "melding-aannemen";
@@ -158,6 +160,7 @@ internal sealed class CaseBroker(
         };
         // Durable before release: the data leaves only after the log has committed this record.
         await accessLog.AppendAsync(record, cancellationToken);
+        var destroyed = await DestroyedAsync(state.Pseudonym, reads, cancellationToken);
         return TypedResults.Ok(new CaseData(
             state.Pseudonym.Value,
             state.Step,
@@ -167,8 +170,22 @@ internal sealed class CaseBroker(
             decision.Rule.Article,
             reads.Where(f => f.Status == FieldReadStatus.Ok).ToDictionary(f => f.Field, f => f.Value!, StringComparer.Ordinal),
             withheld,
-            [.. reads.Where(f => f.Status == FieldReadStatus.Destroyed).GroupBy(f => f.Category).Select(g => new DestroyedCategory(g.Key, g.First().DestroyedAt!.Value))],
+            destroyed,
             obligations));
+    }
+
+    /// <summary>
+    /// What was destroyed: every category a retention purge took, with its date, rule and article, whatever the
+    /// purpose releases (the names of categories and rules are not case data), and categories destroyed otherwise.
+    /// </summary>
+    private async Task<List<DestroyedCategory>> DestroyedAsync(CasePseudonym pseudonym, IReadOnlyList<FieldRead> reads, CancellationToken cancellationToken)
+    {
+        var purged = (await retention.PurgesOfAsync(pseudonym, cancellationToken))
+            .Select(p => new DestroyedCategory(p.Category, p.PurgedAt, p.Rule, p.Article))
+            .ToList();
+        purged.AddRange(reads.Where(f => f.Status == FieldReadStatus.Destroyed && purged.All(p => p.Category != f.Category))
+            .GroupBy(f => f.Category).Select(g => new DestroyedCategory(g.Key, g.First().DestroyedAt!.Value)));
+        return purged;
     }
 
     private static Role? DefaultRole(PolicySet set, string partner, string step)

@@ -26,4 +26,5 @@ public sealed record CaseData(
 
 public sealed record WithheldCategory(string Category, string Reason, string Rule, string Article);
 
-public sealed record DestroyedCategory(string Category, DateTimeOffset DestroyedAt);
+/// <summary>A category whose data was destroyed; after a retention purge, under which rule and article of the convenant.</summary>
+public sealed record DestroyedCategory(string Category, DateTimeOffset DestroyedAt, string? Rule = null, string? Article = null);
