@@ -169,9 +169,14 @@ public sealed class CaseKeyRing(IDbContextFactory<KeyStoreDbContext> factory, IK
             await transaction.CommitAsync(cancellationToken);
         }
 
-        foreach (var (caseId, category) in pairs)
+        // One pass over the cache, not one per pair: it may hold the keys of many thousands of cases.
+        var gone = pairs.ToHashSet();
+        foreach (var id in _cache.Keys)
         {
-            Forget(caseId, category);
+            if (gone.Contains((id.Case, id.Category)) && _cache.TryRemove(id, out var key))
+            {
+                key.Dispose();
+            }
         }
 
         return result;
