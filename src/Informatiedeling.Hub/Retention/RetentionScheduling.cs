@@ -8,7 +8,7 @@ namespace Informatiedeling.Hub.Retention;
 /// <summary>
 /// The purge as a Quartz.NET job. On PostgreSQL in Quartz's ADO job store in the hub's own database (tables of
 /// migration 202612010002_Retention), clustered, so that hub instances on one database run each scheduled purge once;
-/// embedded on SQLite in Quartz's in-memory store.
+/// embedded on SQLite the same store, not clustered (Quartz does not cluster on SQLite).
 /// </summary>
 internal static class RetentionScheduling
 {
@@ -38,24 +38,21 @@ internal static class RetentionScheduling
                 s.InstanceName = "informatiedeling";
                 s.GenerateInstanceId = true;
             });
-            // The schedule fires on the wall clock; what is due is decided by the hub's own clock, in the purge.
-            q.UseTimeProvider(TimeProvider.System);
-            if (storage.Provider == StorageProvider.PostgreSql)
+            q.UsePersistentStore(store =>
             {
-                q.UsePersistentStore(store =>
+                if (storage.Provider == StorageProvider.PostgreSql)
                 {
                     store.UsePostgres(storage.ConnectionString);
                     store.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(15));
-                    store.UseSystemTextJsonSerializer();
-                });
-            }
-            else
-            {
-                // Embedded (one instance on one file): Quartz refuses clustering on SQLite, and its ADO store there stopped
-                // firing after the first run in our tests, so the schedule is kept in memory. Runs that still overlap (a
-                // manual run, a second instance on the file) take turns under the purge's own lock.
-                q.UseInMemoryStore();
-            }
+                }
+                else
+                {
+                    // Quartz refuses clustering on SQLite; runs that overlap there take turns under the purge's own lock.
+                    store.UseSqlite(storage.ConnectionString);
+                }
+
+                store.UseSystemTextJsonSerializer();
+            });
 
             q.AddJob<RetentionJob>(job => job.WithIdentity(RetentionJob.Key).StoreDurably().WithDescription("Purge the categories whose retention period ended (art. 8)"));
             q.AddTrigger(trigger => trigger
