@@ -16,6 +16,7 @@ public static class InfodeelApp
             KeyCommands.Create(output, error),
             AccessLog.LogCommands.Create(output, error),
             Demo.DemoCommand.Create(output, error),
+            Retention.RetentionCommands.Create(output, error),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

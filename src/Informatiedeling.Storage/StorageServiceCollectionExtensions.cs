@@ -1,6 +1,7 @@
 using Informatiedeling.Protection;
 using Informatiedeling.Storage.Cases;
 using Informatiedeling.Storage.Keys;
+using Informatiedeling.Storage.Retention;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
@@ -43,6 +44,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ClientFileStore>();
         services.AddSingleton<CaseDirectory>();
         services.AddSingleton<CaseLifecycle>();
+        services.AddSingleton<LegalHoldQueries>();
+        services.AddSingleton<RetentionPurge>();
         return services;
     }
 

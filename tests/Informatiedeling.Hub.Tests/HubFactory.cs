@@ -35,7 +35,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>
     /// A clock the test moves (invitation ends, token lifetimes, retention periods); the system clock when null.
     /// Set it before the first request: the hub's services take their <see cref="TimeProvider"/> from it.
     /// </summary>
-    public FakeTimeProvider? Clock { get; init; }
+    public FakeTimeProvider? Clock { get; set; }
 
     public static HubFactory OnSqlite(IDictionary<string, string?>? extra = null, string environment = "Testing", FakeTimeProvider? clock = null)
     {
@@ -103,6 +103,8 @@ public sealed class HubFactory : WebApplicationFactory<Program>
             ["Policy:Convenant"] = RepositoryPaths.Convenant,
             ["Policy:Directory"] = RepositoryPaths.Policies,
             ["Policy:WatchForChanges"] = "false",
+            // The scheduled purge runs only in the tests that are about it (they turn it on).
+            ["Retention:Enabled"] = "false",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

@@ -8,6 +8,7 @@ using Informatiedeling.Policy.Engine;
 using Informatiedeling.Protection;
 using Informatiedeling.Storage.AccessLog;
 using Informatiedeling.Storage.Cases;
+using Informatiedeling.Storage.Retention;
 
 namespace Informatiedeling.Hub.Cases;
 
@@ -22,6 +23,7 @@ internal sealed class CaseBroker(
     IAccessLog accessLog,
     AccessLogJustifications justifications,
     CaseLifecycle lifecycle,
+    RetentionPurge retention,
     TimeProvider time)
 {
     public const string IntakeAction = "melding-aannemen";
@@ -179,6 +181,7 @@ internal sealed class CaseBroker(
         };
         // Durable before release: the data leaves only after the log has committed this record.
         await accessLog.AppendAsync(record, cancellationToken);
+        var destroyed = await DestroyedAsync(state, reads, cancellationToken);
         return TypedResults.Ok(new CaseData(
             state.Pseudonym.Value,
             state.Step,
@@ -188,13 +191,28 @@ internal sealed class CaseBroker(
             decision.Rule.Article,
             reads.Where(f => f.Status == FieldReadStatus.Ok).ToDictionary(f => f.Field, f => f.Value!, StringComparer.Ordinal),
             withheld,
-            [.. reads.Where(f => f.Status == FieldReadStatus.Destroyed).GroupBy(f => f.Category).Select(g => new DestroyedCategory(g.Key, g.First().DestroyedAt!.Value))],
+            destroyed,
             obligations)
         {
             Evaluation = evaluation is null ? null : new EvaluationRecord(
                 evaluation.ExploitationType, evaluation.Outcome, evaluation.ClosureReason, evaluation.ClosedOn,
                 [.. evaluation.Steps.Select(s => new EvaluationStep(s.Step, s.EnteredOn))]),
         });
+    }
+
+    /// <summary>
+    /// What was destroyed: every category a retention purge took, with its date, rule and article, whatever the
+    /// purpose releases (the names of categories and rules are not case data), and categories destroyed otherwise.
+    /// Only a closed case is ever purged, so an open case's read costs no query for it.
+    /// </summary>
+    private async Task<List<DestroyedCategory>> DestroyedAsync(CaseState state, IReadOnlyList<FieldRead> reads, CancellationToken cancellationToken)
+    {
+        var purged = state.Status != CaseStatus.Closed ? [] : (await retention.PurgesOfAsync(state.Pseudonym, cancellationToken))
+            .Select(p => new DestroyedCategory(p.Category, p.PurgedAt, p.Rule, p.Article))
+            .ToList();
+        purged.AddRange(reads.Where(f => f.Status == FieldReadStatus.Destroyed && purged.All(p => p.Category != f.Category))
+            .GroupBy(f => f.Category).Select(g => new DestroyedCategory(g.Key, g.First().DestroyedAt!.Value)));
+        return purged;
     }
 
     private static Role? DefaultRole(PolicySet set, string partner, string step)

@@ -31,7 +31,6 @@ public sealed record CaseData(
 
 public sealed record WithheldCategory(string Category, string Reason, string Rule, string Article);
 
-public sealed record DestroyedCategory(string Category, DateTimeOffset DestroyedAt);
 
 /// <summary>A case's metadata, as any role on it may see it (art. 6.4), with the caller's role in the current step.</summary>
 public sealed record CaseSummary(
@@ -75,3 +74,5 @@ public sealed record ClosureRequest(string? Reason);
 public sealed record EvaluationRecord(string? ExploitationType, string? Outcome, string ClosureReason, DateOnly ClosedAt, IReadOnlyList<EvaluationStep> Steps);
 
 public sealed record EvaluationStep(string Step, DateOnly EnteredAt);
+/// <summary>A category whose data was destroyed; after a retention purge, under which rule and article of the convenant.</summary>
+public sealed record DestroyedCategory(string Category, DateTimeOffset DestroyedAt, string? Rule = null, string? Article = null);

@@ -3,6 +3,7 @@ using Informatiedeling.Hub.Cases;
 using Informatiedeling.Hub.Health;
 using Informatiedeling.Hub.Monitoring;
 using Informatiedeling.Hub.Policy;
+using Informatiedeling.Hub.Retention;
 using Informatiedeling.Policy;
 using Informatiedeling.Storage;
 using Informatiedeling.Storage.AccessLog;
@@ -24,6 +25,7 @@ internal static class HubHosting
         var storage = ResolveStorage(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddHubStorage(storage, KeyProtection(builder.Configuration, storage));
         builder.Services.AddAccessLog(AccessLog(builder.Configuration, storage)).AddAccessLogCheckpoints();
+        builder.AddHubRetention(storage);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
