@@ -1,5 +1,6 @@
 using Informatiedeling.Storage.Cases;
 using Informatiedeling.Storage.Policy;
+using Informatiedeling.Storage.Retention;
 using Microsoft.EntityFrameworkCore;
 
 namespace Informatiedeling.Storage;
@@ -21,6 +22,12 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
     public DbSet<CaseRoleRow> CaseRoles => Set<CaseRoleRow>();
 
     public DbSet<CaseInvitationRow> CaseInvitations => Set<CaseInvitationRow>();
+
+    public DbSet<CasePurgeRow> CasePurges => Set<CasePurgeRow>();
+
+    public DbSet<PurgeNoticeRow> PurgeNotices => Set<PurgeNoticeRow>();
+
+    public DbSet<LegalHoldRow> LegalHolds => Set<LegalHoldRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -82,6 +89,44 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
             e.Property(x => x.Case).HasColumnName("case_pseudonym").HasMaxLength(40);
             e.Property(x => x.Category).HasColumnName("category").HasMaxLength(64);
             e.Property(x => x.DestroyedAt).HasColumnName("destroyed_at");
+        });
+        modelBuilder.Entity<CasePurgeRow>(e =>
+        {
+            e.ToTable("case_purges");
+            e.HasKey(x => new { x.Case, x.Category });
+            e.Property(x => x.Case).HasColumnName("case_pseudonym").HasMaxLength(40);
+            e.Property(x => x.Category).HasColumnName("category").HasMaxLength(64);
+            e.Property(x => x.PurgedAt).HasColumnName("purged_at");
+            e.Property(x => x.Rule).HasColumnName("rule").HasMaxLength(128);
+            e.Property(x => x.Article).HasColumnName("article").HasMaxLength(64);
+        });
+        modelBuilder.Entity<PurgeNoticeRow>(e =>
+        {
+            e.ToTable("purge_notices");
+            e.HasKey(x => x.Seq);
+            e.Property(x => x.Seq).HasColumnName("seq").ValueGeneratedOnAdd();
+            e.Property(x => x.Case).HasColumnName("case_pseudonym").HasMaxLength(40);
+            e.Property(x => x.Categories).HasColumnName("categories").HasMaxLength(1024);
+            e.Property(x => x.PurgedAt).HasColumnName("purged_at");
+            e.Property(x => x.Rules).HasColumnName("rules").HasMaxLength(2048);
+            e.Property(x => x.Articles).HasColumnName("articles").HasMaxLength(1024);
+            e.HasIndex(x => x.Case).HasDatabaseName("ix_purge_notices_case");
+        });
+        modelBuilder.Entity<LegalHoldRow>(e =>
+        {
+            e.ToTable("legal_holds");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedNever();
+            e.Property(x => x.Case).HasColumnName("case_pseudonym").HasMaxLength(40);
+            e.Property(x => x.PlacedByPartner).HasColumnName("placed_by_partner").HasMaxLength(64);
+            e.Property(x => x.PlacedByUser).HasColumnName("placed_by_user").HasMaxLength(256);
+            e.Property(x => x.PlacedAt).HasColumnName("placed_at");
+            e.Property(x => x.Until).HasColumnName("until");
+            e.Property(x => x.ReasonKeyVersion).HasColumnName("reason_key_version");
+            e.Property(x => x.ReasonCiphertext).HasColumnName("reason_ciphertext");
+            e.Property(x => x.LiftedAt).HasColumnName("lifted_at");
+            e.Property(x => x.LiftedByPartner).HasColumnName("lifted_by_partner").HasMaxLength(64);
+            e.HasIndex(x => x.Case).HasDatabaseName("ix_legal_holds_case");
         });
     }
 }

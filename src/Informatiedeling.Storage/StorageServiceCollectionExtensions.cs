@@ -1,6 +1,7 @@
 using Informatiedeling.Protection;
 using Informatiedeling.Storage.Cases;
 using Informatiedeling.Storage.Keys;
+using Informatiedeling.Storage.Retention;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
@@ -42,6 +43,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<Informatiedeling.Policy.PolicyHolder>();
         services.AddSingleton<ClientFileStore>();
         services.AddSingleton<CaseDirectory>();
+        services.AddSingleton<LegalHoldQueries>();
         return services;
     }
 
