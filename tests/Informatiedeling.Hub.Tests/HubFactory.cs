@@ -22,7 +22,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>The hosting environment; Testing unless a test needs Development's behaviour.</summary>
-    public string Environment { get; init; } = "Testing";
+    public string Environment { get; set; } = "Testing";
 
     public string DataDirectory => _dataDirectory;
 
@@ -35,7 +35,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>
     /// A clock the test moves (invitation ends, token lifetimes, retention periods); the system clock when null.
     /// Set it before the first request: the hub's services take their <see cref="TimeProvider"/> from it.
     /// </summary>
-    public FakeTimeProvider? Clock { get; init; }
+    public FakeTimeProvider? Clock { get; set; }
 
     public static HubFactory OnSqlite(IDictionary<string, string?>? extra = null, string environment = "Testing")
     {

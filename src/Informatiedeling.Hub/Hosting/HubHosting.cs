@@ -2,6 +2,7 @@ using Informatiedeling.Hub.Authentication;
 using Informatiedeling.Hub.Cases;
 using Informatiedeling.Hub.Health;
 using Informatiedeling.Hub.Policy;
+using Informatiedeling.Hub.Retention;
 using Informatiedeling.Policy;
 using Informatiedeling.Storage;
 using Informatiedeling.Storage.AccessLog;
@@ -41,6 +42,7 @@ internal static class HubHosting
         builder.AddHubAuthentication();
         builder.AddHubRateLimiting();
         builder.Services.AddSingleton<CaseBroker>();
+        builder.Services.AddRetentionApi();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<PolicyReadyCheck>("policy", tags: [HealthEndpoints.ReadyTag]);
@@ -71,6 +73,7 @@ internal static class HubHosting
         app.MapHealthEndpoints();
         app.MapIdentityEndpoints();
         app.MapCaseEndpoints();
+        app.MapRetentionEndpoints();
         return app;
     }
 
