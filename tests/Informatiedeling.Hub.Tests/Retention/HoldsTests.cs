@@ -191,6 +191,26 @@ public sealed class HoldsTests
         }
     }
 
+    [Fact]
+    public async Task The_openapi_document_describes_the_routes_of_holds_the_privacy_officer_and_the_feed()
+    {
+        await using var hub = await HoldsHub.StartAsync("sqlite");
+        using var response = await hub.Client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+        var paths = (await hub.JsonAsync(response)).GetProperty("paths");
+
+        foreach (var (path, method, status) in new[]
+        {
+            ("/cases/{pseudonym}/holds", "post", "201"), ("/cases/{pseudonym}/holds/{id}", "delete", "204"),
+            ("/retention/holds", "get", "200"), ("/retention/upcoming", "get", "200"), ("/retention/purge-notices", "get", "200"),
+        })
+        {
+            var operation = paths.GetProperty(path).GetProperty(method);
+            Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()), $"{method} {path} has no summary");
+            Assert.True(operation.GetProperty("responses").TryGetProperty(status, out _), $"{method} {path} does not describe {status}");
+            Assert.True(operation.GetProperty("responses").TryGetProperty("403", out _) || operation.GetProperty("responses").TryGetProperty("400", out _));
+        }
+    }
+
     private static async Task<Guid> PlaceAsync(HoldsHub hub, string pseudonym, string partner, string reason, int days)
     {
         using var response = await hub.SendAsync(HttpMethod.Post, $"/cases/{pseudonym}/holds", await hub.TokenAsync(partner), new LegalHoldRequest(reason, hub.Clock.GetUtcNow().AddDays(days)));
