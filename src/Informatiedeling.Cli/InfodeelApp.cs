@@ -15,6 +15,7 @@ public static class InfodeelApp
             DatabaseCommands.Create(output, error),
             KeyCommands.Create(output, error),
             AccessLog.LogCommands.Create(output, error),
+            Retention.RetentionCommands.Create(output, error),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -44,6 +44,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ClientFileStore>();
         services.AddSingleton<CaseDirectory>();
         services.AddSingleton<LegalHoldQueries>();
+        services.AddSingleton<RetentionPurge>();
         return services;
     }
 

@@ -101,6 +101,8 @@ public sealed class HubFactory : WebApplicationFactory<Program>
             ["Policy:Convenant"] = RepositoryPaths.Convenant,
             ["Policy:Directory"] = RepositoryPaths.Policies,
             ["Policy:WatchForChanges"] = "false",
+            // The scheduled purge runs only in the tests that are about it (they turn it on).
+            ["Retention:Enabled"] = "false",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

@@ -128,6 +128,79 @@ public sealed class CaseKeyRing(IDbContextFactory<KeyStoreDbContext> factory, IK
         return at;
     }
 
+    /// <summary>
+    /// Destroys every version of the keys of many (case, category) pairs in one key-store transaction: either all of
+    /// them are gone afterwards or none. Pairs already destroyed keep their first date. Returns when each was destroyed.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<(string Case, string Category), DateTimeOffset>> DestroyManyAsync(
+        IReadOnlyCollection<(string Case, string Category)> pairs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        var result = new Dictionary<(string Case, string Category), DateTimeOffset>();
+        if (pairs.Count == 0)
+        {
+            return result;
+        }
+
+        var now = time.GetUtcNow();
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var existing = await DestroyedAsync(db, pairs.Select(p => p.Case).Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
+            foreach (var pair in pairs.Distinct())
+            {
+                if (existing.TryGetValue(pair, out var at))
+                {
+                    result[pair] = at;
+                    continue;
+                }
+
+                db.DestroyedKeys.Add(new DestroyedKeyRow { Case = pair.Case, Category = pair.Category, DestroyedAt = now });
+                result[pair] = now;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            foreach (var group in pairs.GroupBy(p => p.Category, StringComparer.Ordinal))
+            {
+                var cases = group.Select(p => p.Case).Distinct(StringComparer.Ordinal).ToList();
+                await db.CaseKeys.Where(k => k.Category == group.Key && cases.Contains(k.Case)).ExecuteDeleteAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        foreach (var (caseId, category) in pairs)
+        {
+            Forget(caseId, category);
+        }
+
+        return result;
+    }
+
+    /// <summary>The (case, category) pairs of <paramref name="cases"/> whose keys were destroyed, with when.</summary>
+    public async Task<IReadOnlyDictionary<(string Case, string Category), DateTimeOffset>> DestroyedAsync(
+        IReadOnlyCollection<string> cases, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await DestroyedAsync(db, cases, cancellationToken);
+    }
+
+    private static async Task<Dictionary<(string Case, string Category), DateTimeOffset>> DestroyedAsync(
+        KeyStoreDbContext db, IReadOnlyCollection<string> cases, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<(string Case, string Category), DateTimeOffset>();
+        foreach (var chunk in cases.Chunk(1000))
+        {
+            var rows = await db.DestroyedKeys.AsNoTracking().Where(d => chunk.Contains(d.Case)).ToListAsync(cancellationToken);
+            foreach (var row in rows)
+            {
+                found[(row.Case, row.Category)] = row.DestroyedAt;
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Deletes the versions below <paramref name="version"/> once no field uses them any more.</summary>
     public async Task RetireVersionsBelowAsync(string caseId, string category, int version, CancellationToken cancellationToken)
     {

@@ -1,0 +1,293 @@
+using Informatiedeling.AccessLog.Records;
+using Informatiedeling.Cases;
+using Informatiedeling.Policy;
+using Informatiedeling.Retention;
+using Informatiedeling.Storage.AccessLog;
+using Informatiedeling.Storage.Cases;
+using Informatiedeling.Storage.Keys;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Informatiedeling.Storage.Retention;
+
+/// <summary>A case with categories whose retention period has ended, and nothing holding them.</summary>
+public sealed record DuePurge(CasePseudonym Case, DateTimeOffset ClosedAt, IReadOnlyList<CategoryRetention> Categories);
+
+/// <summary>A case purged by a run: which categories, under which rules, when.</summary>
+public sealed record PurgedCase(CasePseudonym Case, IReadOnlyList<CategoryRetention> Categories, DateTimeOffset PurgedAt, bool Completion);
+
+/// <summary>What one retention run did.</summary>
+public sealed record RetentionRunResult(IReadOnlyList<PurgedCase> Purged, int Held, int Skipped);
+
+/// <summary>
+/// The purge of closed cases whose retention periods ended (convenant art. 8). Per case, the expired categories are
+/// destroyed as one unit:
+/// <list type="number">
+/// <item>the case is claimed (a row lock on PostgreSQL that another run skips; the retention lock on SQLite);</item>
+/// <item>a Purge record goes to the access log first: if it cannot be written nothing is destroyed (fail closed);</item>
+/// <item>the categories' data-encryption keys are destroyed in one key-store transaction (crypto-shredding: every
+/// copy of the ciphertexts, backups included, is unreadable from here on);</item>
+/// <item>in one case-database transaction its ciphertexts are deleted, <c>case_purges</c>, <c>case_shreds</c> and a
+/// <c>purge_notices</c> row written, and the blind index cleared once <c>statisch</c> is gone.</item>
+/// </list>
+/// A run killed between 3 and 4 leaves keys gone but the rows in place; the next run finds the case due again, sees
+/// its keys already destroyed (so the Purge record exists) and completes step 4 without logging a second time.
+/// </summary>
+public sealed class RetentionPurge(
+    IDbContextFactory<HubDbContext> factory,
+    CaseKeyRing keys,
+    IAccessLog accessLog,
+    LegalHoldQueries holds,
+    PolicyHolder policy,
+    StorageSettings settings,
+    TimeProvider time,
+    ILogger<RetentionPurge> logger)
+{
+    public const string Operation = "retention.purge";
+
+    /// <summary>The statisch category: the blind index derives from its name and date of birth.</summary>
+    public const string StatischCategory = "statisch";
+
+    private const long RetentionLockKey = 0x696e666f_72657431; // "inforet1"
+
+    /// <summary>Every closed case with categories due now and no active hold, with what is due (nothing is changed).</summary>
+    public async Task<(IReadOnlyList<DuePurge> Due, int Held)> PlanAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var set = policy.Current.Set;
+        List<(string Case, DateTimeOffset ClosedAt)> closed;
+        Dictionary<string, HashSet<string>> purged;
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        {
+            closed = (await db.Cases.AsNoTracking()
+                    .Where(c => c.Status == "closed" && c.ClosedAt != null)
+                    .Select(c => new { c.Pseudonym, c.ClosedAt })
+                    .ToListAsync(cancellationToken))
+                .Select(c => (c.Pseudonym, c.ClosedAt!.Value))
+                .ToList();
+            purged = await PurgedCategoriesAsync(db, null, cancellationToken);
+        }
+
+        var expired = new List<(string Case, DateTimeOffset ClosedAt, IReadOnlyList<CategoryRetention> Categories)>();
+        foreach (var (pseudonym, closedAt) in closed)
+        {
+            var due = RetentionSchedule.DueNow(set, closedAt, null, now, purged.GetValueOrDefault(pseudonym));
+            if (due.Count > 0)
+            {
+                expired.Add((pseudonym, closedAt, due));
+            }
+        }
+
+        var active = await holds.ActiveHoldsAsync(expired.Select(e => e.Case).ToList(), now, cancellationToken);
+        var result = new List<DuePurge>(expired.Count);
+        foreach (var (pseudonym, closedAt, categories) in expired.OrderBy(e => e.ClosedAt).ThenBy(e => e.Case, StringComparer.Ordinal))
+        {
+            if (!active.ContainsKey(pseudonym) && CasePseudonym.TryParse(pseudonym, out var parsed))
+            {
+                result.Add(new DuePurge(parsed, closedAt, categories));
+            }
+        }
+
+        return (result, active.Count);
+    }
+
+    /// <summary>
+    /// Purges every case due now, <paramref name="batchSize"/> cases at a time. Safe to run on several instances at
+    /// once (each case is purged by one of them) and safe to interrupt (the next run completes what was begun).
+    /// <paramref name="purged"/> hears of each case once its purge has committed.
+    /// </summary>
+    public async Task<RetentionRunResult> RunAsync(string actor, int batchSize, Action<PurgedCase>? purged, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        try
+        {
+            // On SQLite there are no row locks: runs on one file take turns for the whole run.
+            await using var gate = settings.Provider == StorageProvider.Sqlite
+                ? await DatabaseLock.AcquireAsync(settings.Provider, settings.ConnectionString, RetentionLockKey, LockFile(), cancellationToken)
+                : null;
+            var (due, held) = await PlanAsync(cancellationToken);
+            var done = new List<PurgedCase>();
+            var skipped = 0;
+            foreach (var batch in due.Chunk(batchSize))
+            {
+                var (batchDone, batchSkipped) = await PurgeBatchAsync(batch, actor, cancellationToken);
+                skipped += batchSkipped;
+                foreach (var item in batchDone)
+                {
+                    done.Add(item);
+                    purged?.Invoke(item);
+                }
+            }
+
+            RetentionLog.RunCompleted(logger, done.Count, done.Sum(d => d.Categories.Count), held);
+            return new RetentionRunResult(done, held, skipped);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            RetentionLog.RunFailed(logger, e);
+            throw;
+        }
+    }
+
+    /// <summary>The purged categories of a case: when, under which rule and article. Empty when nothing was purged.</summary>
+    public async Task<IReadOnlyList<CasePurgeRow>> PurgesOfAsync(CasePseudonym pseudonym, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.CasePurges.AsNoTracking().Where(p => p.Case == pseudonym.Value).OrderBy(p => p.Category).ToListAsync(cancellationToken);
+    }
+
+    private async Task<(List<PurgedCase> Done, int Skipped)> PurgeBatchAsync(DuePurge[] batch, string actor, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var names = batch.Select(b => b.Case.Value).ToArray();
+        var claimed = names.ToHashSet(StringComparer.Ordinal);
+        IDbContextTransaction? transaction = null;
+        try
+        {
+            if (settings.Provider == StorageProvider.PostgreSql)
+            {
+                // Claim the cases for this run; rows another run holds are skipped, not waited for. Placing a legal hold
+                // references the case row and so waits for this transaction (and the check below sees holds before it).
+                transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                claimed = (await db.Database
+                        .SqlQuery<string>($"SELECT pseudonym AS \"Value\" FROM cases WHERE pseudonym = ANY({names}) ORDER BY pseudonym FOR UPDATE SKIP LOCKED")
+                        .ToListAsync(cancellationToken))
+                    .ToHashSet(StringComparer.Ordinal);
+            }
+
+            // Another run may have purged some of these, or a hold may have been placed, since the plan was made.
+            var now = time.GetUtcNow();
+            var set = policy.Current.Set;
+            var purged = await PurgedCategoriesAsync(db, claimed, cancellationToken);
+            var held = await holds.ActiveHoldsAsync(claimed, now, cancellationToken);
+            var work = new List<(DuePurge Case, IReadOnlyList<CategoryRetention> Categories)>();
+            foreach (var item in batch)
+            {
+                if (!claimed.Contains(item.Case.Value))
+                {
+                    RetentionLog.CaseTaken(logger, item.Case.Value);
+                    continue;
+                }
+
+                var categories = RetentionSchedule.DueNow(set, item.ClosedAt, held.GetValueOrDefault(item.Case.Value), now, purged.GetValueOrDefault(item.Case.Value));
+                if (categories.Count > 0 && !held.ContainsKey(item.Case.Value))
+                {
+                    work.Add((item, categories));
+                }
+            }
+
+            var skipped = batch.Length - work.Count;
+            if (work.Count == 0)
+            {
+                return ([], skipped);
+            }
+
+            // Keys already destroyed for every category: a run before this one logged the purge and destroyed them,
+            // then stopped before its case-database transaction committed. It is completed without a second record.
+            var destroyed = await keys.DestroyedAsync(work.Select(w => w.Case.Case.Value).ToList(), cancellationToken);
+            var completions = work
+                .Where(w => w.Categories.All(c => destroyed.ContainsKey((w.Case.Case.Value, c.Category))))
+                .Select(w => w.Case.Case.Value)
+                .ToHashSet(StringComparer.Ordinal);
+
+            // 2. The access log first; a refused record throws here, before anything is destroyed.
+            await Task.WhenAll(work.Where(w => !completions.Contains(w.Case.Case.Value)).Select(w => accessLog.AppendAsync(
+                AccessRecord.Administrative(
+                    AccessEventKind.Purge, Operation, "categories:" + string.Join(',', w.Categories.Select(c => c.Category)), actor, now, w.Case.Case,
+                    string.Join(',', w.Categories.Select(c => c.Rule)), string.Join(',', w.Categories.Select(c => c.Article).Distinct(StringComparer.Ordinal))),
+                cancellationToken)));
+
+            // 3. Crypto-shredding, all cases of the batch in one key-store transaction.
+            await keys.DestroyManyAsync(work.SelectMany(w => w.Categories.Select(c => (w.Case.Case.Value, c.Category))).ToList(), cancellationToken);
+
+            // 4. The case database, in one transaction: ciphertexts gone, the facts recorded, the notice for partners.
+            transaction ??= await db.Database.BeginTransactionAsync(cancellationToken);
+            var done = await WriteRowsAsync(db, work, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            foreach (var item in done)
+            {
+                if (completions.Contains(item.Case.Value))
+                {
+                    RetentionLog.CaseCompleted(logger, item.Case.Value, string.Join(',', item.Categories.Select(c => c.Category)));
+                }
+                else
+                {
+                    RetentionLog.CasePurged(logger, item.Case.Value, string.Join(',', item.Categories.Select(c => c.Category)));
+                }
+            }
+
+            return (done.Select(d => d with { Completion = completions.Contains(d.Case.Value) }).ToList(), skipped);
+        }
+        finally
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<List<PurgedCase>> WriteRowsAsync(
+        HubDbContext db, List<(DuePurge Case, IReadOnlyList<CategoryRetention> Categories)> work, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var group in work.SelectMany(w => w.Categories.Select(c => (Case: w.Case.Case.Value, c.Category))).GroupBy(p => p.Category, StringComparer.Ordinal))
+        {
+            var cases = group.Select(p => p.Case).ToList();
+            await db.CaseFields.Where(f => f.Category == group.Key && cases.Contains(f.Case)).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        var cleared = work.Where(w => w.Categories.Any(c => c.Category == StatischCategory)).Select(w => w.Case.Case.Value).ToList();
+        if (cleared.Count > 0)
+        {
+            await db.Cases.Where(c => cleared.Contains(c.Pseudonym)).ExecuteUpdateAsync(s => s.SetProperty(c => c.BlindIndex, (string?)null), cancellationToken);
+        }
+
+        var names = work.Select(w => w.Case.Case.Value).ToList();
+        var shredded = (await db.CaseShreds.AsNoTracking().Where(s => names.Contains(s.Case)).Select(s => new { s.Case, s.Category }).ToListAsync(cancellationToken))
+            .Select(s => (s.Case, s.Category)).ToHashSet();
+        var done = new List<PurgedCase>(work.Count);
+        foreach (var (item, categories) in work)
+        {
+            foreach (var category in categories)
+            {
+                db.CasePurges.Add(new CasePurgeRow { Case = item.Case.Value, Category = category.Category, PurgedAt = now, Rule = category.Rule, Article = category.Article });
+                if (!shredded.Contains((item.Case.Value, category.Category)))
+                {
+                    db.CaseShreds.Add(new CaseShredRow { Case = item.Case.Value, Category = category.Category, DestroyedAt = now });
+                }
+            }
+
+            db.PurgeNotices.Add(new PurgeNoticeRow
+            {
+                Case = item.Case.Value,
+                Categories = string.Join(',', categories.Select(c => c.Category)),
+                Rules = string.Join(',', categories.Select(c => c.Rule)),
+                Articles = string.Join(',', categories.Select(c => c.Article)),
+                PurgedAt = now,
+            });
+            done.Add(new PurgedCase(item.Case, categories, now, Completion: false));
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return done;
+    }
+
+    private static async Task<Dictionary<string, HashSet<string>>> PurgedCategoriesAsync(HubDbContext db, IReadOnlyCollection<string>? cases, CancellationToken cancellationToken)
+    {
+        var query = db.CasePurges.AsNoTracking();
+        if (cases is not null)
+        {
+            var list = cases.ToList();
+            query = query.Where(p => list.Contains(p.Case));
+        }
+
+        var rows = await query.Select(p => new { p.Case, p.Category }).ToListAsync(cancellationToken);
+        return rows.GroupBy(r => r.Case, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(r => r.Category).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+    }
+
+    private string LockFile() =>
+        Path.GetFullPath(new SqliteConnectionStringBuilder(settings.ConnectionString).DataSource) + ".retention.lock";
+}
