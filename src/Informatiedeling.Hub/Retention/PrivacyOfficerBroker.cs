@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Security.Claims;
 using Informatiedeling.AccessLog.Records;
 using Informatiedeling.Cases;
 using Informatiedeling.Policy;
+using Informatiedeling.Retention;
 using Informatiedeling.Storage.AccessLog;
 using Informatiedeling.Storage.Retention;
 
@@ -14,7 +16,9 @@ namespace Informatiedeling.Hub.Retention;
 internal sealed class PrivacyOfficerBroker(
     PolicyHolder policy,
     LegalHoldStore holds,
+    LegalHoldQueries activeHolds,
     LegalHoldReasons reasons,
+    RetentionOverview overview,
     IAccessLog accessLog,
     TimeProvider time)
 {
@@ -42,5 +46,36 @@ internal sealed class PrivacyOfficerBroker(
                 CasePseudonym.TryParse(h.Case, out var p) ? p : null, role: RetentionRecords.PrivacyOfficerRole, subject: h.Id.ToString("N")));
         await Task.WhenAll(records.Select(r => accessLog.AppendAsync(r, cancellationToken)));
         return TypedResults.Ok(new ActiveLegalHolds(now, answer));
+    }
+
+    /// <summary>
+    /// Every closed case with a category not yet purged: per category the date it will be purged, by the convenant's
+    /// retention calculation (<see cref="RetentionSchedule"/>) with the case's active holds, its rule and article.
+    /// </summary>
+    public async Task<IResult> UpcomingAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var engine = policy.Current;
+        var now = time.GetUtcNow();
+        var closed = await overview.ClosedCasesAsync(cancellationToken);
+        var held = await activeHolds.ActiveHoldsAsync([.. closed.Select(c => c.Pseudonym.Value)], now, cancellationToken);
+        var cases = new List<UpcomingCase>(closed.Count);
+        foreach (var closedCase in closed)
+        {
+            DateTimeOffset? heldUntil = held.TryGetValue(closedCase.Pseudonym.Value, out var until) ? until : null;
+            var schedule = RetentionSchedule.For(engine.Set, closedCase.ClosedAt, heldUntil, now, closedCase.Purged);
+            if (schedule.Count == 0)
+            {
+                continue;
+            }
+
+            cases.Add(new UpcomingCase(closedCase.Pseudonym.Value, closedCase.ClosedAt, heldUntil, [.. schedule.Select(c => new UpcomingCategory(
+                c.Category, c.DueAt, c.PeriodEndsAt, c.Rule, c.Article, PostponedByHold: c.HeldUntil is { } h && h > c.PeriodEndsAt, c.Due))]));
+        }
+
+        await accessLog.AppendAsync(
+            RetentionRecords.For(user, AccessEventKind.AccessDecision, UpcomingOperation, AccessDecision.Permit, now, engine,
+                role: RetentionRecords.PrivacyOfficerRole, subject: string.Create(CultureInfo.InvariantCulture, $"cases={cases.Count}")),
+            cancellationToken);
+        return TypedResults.Ok(new UpcomingPurges(now, cases));
     }
 }

@@ -54,6 +54,13 @@ internal static class RetentionEndpoints
             .WithSummary("Privacy officer only: the active legal holds — case, placed by, until, and the reason unsealed. Recorded in the access log per hold.")
             .Produces<ActiveLegalHolds>()
             .ProducesProblem(StatusCodes.Status403Forbidden);
+        retention.MapGet("/upcoming", (HttpContext http, PrivacyOfficerBroker broker) => broker.UpcomingAsync(http.User, http.RequestAborted))
+            .RequireAuthorization(PartnerClaims.PrivacyOfficerPolicy)
+            .WithMetadata(new PrivacyOfficerRoute(PrivacyOfficerBroker.UpcomingOperation))
+            .WithName("UpcomingPurges")
+            .WithSummary("Privacy officer only: the closed cases with, per category not yet purged, the date it will be purged, its rule and article, and whether a legal hold postpones it.")
+            .Produces<UpcomingPurges>()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         retention.MapGet("/purge-notices", (
                 [FromQuery] string? after, [FromQuery] string? limit, HttpContext http, PurgeNoticeBroker broker) =>
                 broker.ReadAsync(http.User, after, limit, http.RequestAborted))

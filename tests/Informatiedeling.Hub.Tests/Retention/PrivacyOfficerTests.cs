@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Informatiedeling.AccessLog.Records;
 using Informatiedeling.Hub.Authentication;
 using Informatiedeling.Hub.Retention;
@@ -105,6 +106,60 @@ public sealed class PrivacyOfficerTests
         var later = await hub.JsonAsync(await hub.SendAsync(HttpMethod.Get, "/retention/holds", officer));
         Assert.Equal([longHold], later.GetProperty("holds").EnumerateArray().Select(h => h.GetProperty("id").GetGuid()));
     }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task The_privacy_officer_sees_when_each_category_of_a_closed_case_will_be_purged_and_which_hold_postpones_it(string engine)
+    {
+        await using var hub = await HoldsHub.StartAsync(engine);
+        var now = hub.Clock.GetUtcNow();
+        var recent = await hub.NewCaseAsync();
+        var held = await hub.NewCaseAsync();
+        var open = await hub.NewCaseAsync();
+        await hub.CloseAsync(recent, now.AddDays(-10));
+        await hub.CloseAsync(held, now.AddDays(-100));
+        await PlaceAsync(hub, held, "om", "strafzaak loopt", 200);
+        await using (var db = await hub.Database.CreateDbContextAsync())
+        {
+            // Test data: what a purge at closure leaves behind for the fenced categories of the recent case.
+            db.CasePurges.Add(new Storage.Retention.CasePurgeRow { Case = recent, Category = "strafrechtelijk", PurgedAt = now.AddDays(-10), Rule = "bewaar-strafrechtelijk", Article = "8.2" });
+            db.CasePurges.Add(new Storage.Retention.CasePurgeRow { Case = recent, Category = "melder-identiteit", PurgedAt = now.AddDays(-10), Rule = "bewaar-melder-identiteit", Article = "8.2" });
+            await db.SaveChangesAsync();
+        }
+
+        var upcoming = await hub.JsonAsync(await hub.SendAsync(HttpMethod.Get, "/retention/upcoming", await hub.PrivacyOfficerAsync()));
+
+        var cases = upcoming.GetProperty("cases").EnumerateArray().ToDictionary(c => c.GetProperty("case").GetString()!, c => c);
+        Assert.Equal(new[] { held, recent }.Order(StringComparer.Ordinal), cases.Keys.Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(open, cases.Keys);
+
+        var recentCategories = Categories(cases[recent]);
+        Assert.Equal(["dynamisch", "exceptioneel", "statisch"], recentCategories.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal((now.AddDays(80), "bewaar-exceptioneel", "8.3", false, false), Summary(recentCategories["exceptioneel"]));
+        Assert.Equal((now.AddDays(720), "bewaar-statisch", "8.4", false, false), Summary(recentCategories["statisch"]));
+        Assert.Equal(JsonValueKind.Null, cases[recent].GetProperty("heldUntil").ValueKind);
+
+        // The hold keeps what was due (the fenced categories at closure, exceptioneel after 90 days) until it ends.
+        var holdEnds = now.AddDays(200);
+        Assert.Equal(holdEnds, cases[held].GetProperty("heldUntil").GetDateTimeOffset());
+        var heldCategories = Categories(cases[held]);
+        Assert.Equal(5, heldCategories.Count);
+        Assert.Equal((holdEnds, "bewaar-strafrechtelijk", "8.2", true, false), Summary(heldCategories["strafrechtelijk"]));
+        Assert.Equal((holdEnds, "bewaar-exceptioneel", "8.3", true, false), Summary(heldCategories["exceptioneel"]));
+        Assert.Equal((now.AddDays(630), "bewaar-dynamisch", "8.4", false, false), Summary(heldCategories["dynamisch"]));
+
+        var read = Assert.Single(await hub.LogAsync(r => r.Operation == PrivacyOfficerBroker.UpcomingOperation));
+        Assert.Equal((AccessDecision.Permit, "privacy-officer"), (read.Decision, read.Role));
+        await AssertProblemAsync(await hub.SendAsync(HttpMethod.Get, "/retention/upcoming", await hub.TokenAsync("om")), HttpStatusCode.Forbidden);
+        Assert.Equal(AccessDecision.Deny, (await hub.LogAsync(r => r.Operation == PrivacyOfficerBroker.UpcomingOperation))[^1].Decision);
+    }
+
+    private static Dictionary<string, JsonElement> Categories(JsonElement upcomingCase) =>
+        upcomingCase.GetProperty("categories").EnumerateArray().ToDictionary(c => c.GetProperty("category").GetString()!, c => c);
+
+    private static (DateTimeOffset, string, string, bool, bool) Summary(JsonElement category) => (
+        category.GetProperty("purgeAt").GetDateTimeOffset(), category.GetProperty("rule").GetString()!, category.GetProperty("article").GetString()!,
+        category.GetProperty("postponedByHold").GetBoolean(), category.GetProperty("due").GetBoolean());
 
     [Theory]
     [MemberData(nameof(Engines))]
