@@ -26,7 +26,8 @@ public sealed class HoldsTests
         await using var hub = await HoldsHub.StartAsync(engine);
         var pseudonym = await hub.NewCaseAsync();
         await hub.CloseAsync(pseudonym, hub.Clock.GetUtcNow().AddDays(-10));
-        var until = hub.Clock.GetUtcNow().AddDays(400);
+        // An end date given in local time (CET) is the same instant stored in UTC.
+        var until = hub.Clock.GetUtcNow().AddDays(400).ToOffset(TimeSpan.FromHours(1));
 
         using var response = await hub.SendAsync(HttpMethod.Post, $"/cases/{pseudonym}/holds", await hub.TokenAsync("om"), new LegalHoldRequest("strafzaak 12/345 tegen de exploitant", until));
 
