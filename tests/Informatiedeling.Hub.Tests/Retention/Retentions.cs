@@ -95,3 +95,65 @@ internal static class Retentions
 
     public static string Joined(IEnumerable<string> categories) => string.Join(',', categories.Order(StringComparer.Ordinal));
 }
+
+/// <summary>What the case database and the key store say about each case's categories, read directly.</summary>
+internal sealed record CaseRetentionState(
+    IReadOnlyDictionary<string, SortedSet<string>> Purged,
+    IReadOnlyDictionary<string, SortedSet<string>> Stored,
+    IReadOnlyDictionary<string, SortedSet<string>> Destroyed,
+    IReadOnlyDictionary<string, int> Notices)
+{
+    public static async Task<CaseRetentionState> ReadAsync(HubFactory hub)
+    {
+        await using var cases = await hub.OpenDatabaseAsync();
+        await using var keys = await OpenKeyStoreAsync(hub);
+        return new CaseRetentionState(
+            await GroupsAsync(cases, "SELECT case_pseudonym, category FROM case_purges"),
+            await GroupsAsync(cases, "SELECT DISTINCT case_pseudonym, category FROM case_fields"),
+            await GroupsAsync(keys, "SELECT case_pseudonym, category FROM destroyed_keys"),
+            (await GroupsAsync(cases, "SELECT case_pseudonym, CAST(seq AS TEXT) FROM purge_notices")).ToDictionary(g => g.Key, g => g.Value.Count, StringComparer.Ordinal));
+    }
+
+    public SortedSet<string> PurgedOf(string pseudonym) => Purged.GetValueOrDefault(pseudonym) ?? [];
+
+    public SortedSet<string> StoredOf(string pseudonym) => Stored.GetValueOrDefault(pseudonym) ?? [];
+
+    public SortedSet<string> DestroyedOf(string pseudonym) => Destroyed.GetValueOrDefault(pseudonym) ?? [];
+
+    private static async Task<System.Data.Common.DbConnection> OpenKeyStoreAsync(HubFactory hub)
+    {
+        System.Data.Common.DbConnection connection = hub.ConnectionString.Length > 0
+            ? new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(hub.ConnectionString)
+            {
+                Pooling = false, Database = new Npgsql.NpgsqlConnectionStringBuilder(hub.ConnectionString).Database + "_keys",
+            }.ConnectionString)
+            : new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(hub.DataDirectory, "keys.db")};Pooling=False");
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private static async Task<Dictionary<string, SortedSet<string>>> GroupsAsync(System.Data.Common.DbConnection connection, string sql)
+    {
+        var result = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var category = reader.GetString(1);
+            if (category == Storage.AccessLog.AccessLogJustifications.KeyCategory)
+            {
+                continue;
+            }
+
+            if (!result.TryGetValue(reader.GetString(0), out var set))
+            {
+                result[reader.GetString(0)] = set = new SortedSet<string>(StringComparer.Ordinal);
+            }
+
+            set.Add(category);
+        }
+
+        return result;
+    }
+}
