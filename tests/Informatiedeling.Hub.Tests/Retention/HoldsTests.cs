@@ -192,6 +192,36 @@ public sealed class HoldsTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task When_the_access_log_cannot_record_it_no_hold_is_placed_or_lifted_and_no_reason_released(string engine)
+    {
+        await using var hub = await HoldsHub.StartAsync(engine);
+        var pseudonym = await hub.NewCaseAsync();
+        var placed = await PlaceAsync(hub, pseudonym, "om", "onderzoek", 60);
+        var om = await hub.TokenAsync("om");
+        var officer = await hub.PrivacyOfficerAsync();
+        await using var db = await hub.Hub.OpenDatabaseAsync();
+
+        // The database refuses every further access-log row, as a full disk or a lost server would.
+        await db.ExecuteAsync(engine == "postgresql"
+            ? "CREATE FUNCTION refuse_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$; " +
+              "CREATE TRIGGER refuse_insert BEFORE INSERT ON access_log FOR EACH ROW EXECUTE FUNCTION refuse_insert();"
+            : "CREATE TRIGGER refuse_insert BEFORE INSERT ON access_log BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+
+        await AssertProblemAsync(await hub.SendAsync(HttpMethod.Post, $"/cases/{pseudonym}/holds", om, new LegalHoldRequest("tweede", hub.Clock.GetUtcNow().AddDays(9))), HttpStatusCode.ServiceUnavailable);
+        await AssertProblemAsync(await hub.SendAsync(HttpMethod.Delete, $"/cases/{pseudonym}/holds/{placed}", om), HttpStatusCode.ServiceUnavailable);
+        using (var view = await hub.SendAsync(HttpMethod.Get, "/retention/holds", officer))
+        {
+            Assert.DoesNotContain("onderzoek", await view.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            await AssertProblemAsync(view, HttpStatusCode.ServiceUnavailable);
+        }
+
+        var hold = Assert.Single(await hub.HoldsAsync());
+        Assert.Equal(placed, hold.Id);
+        Assert.Null(hold.LiftedAt);
+    }
+
     [Fact]
     public async Task The_openapi_document_describes_the_routes_of_holds_the_privacy_officer_and_the_feed()
     {
