@@ -24,6 +24,7 @@ internal static class HubHosting
         var storage = ResolveStorage(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddHubStorage(storage, KeyProtection(builder.Configuration, storage));
         builder.Services.AddAccessLog(AccessLog(builder.Configuration, storage)).AddAccessLogCheckpoints();
+        builder.AddHubRetention(storage);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
