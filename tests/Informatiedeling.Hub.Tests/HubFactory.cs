@@ -22,7 +22,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>The hosting environment; Testing unless a test needs Development's behaviour.</summary>
-    public string Environment { get; init; } = "Testing";
+    public string Environment { get; set; } = "Testing";
 
     public string DataDirectory => _dataDirectory;
 

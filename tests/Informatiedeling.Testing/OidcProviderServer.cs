@@ -8,8 +8,8 @@ using System.Text.Json.Nodes;
 
 namespace Informatiedeling.Testing;
 
-/// <summary>A test user of the identity provider: a confidential client whose tokens carry <see cref="Partner"/>.</summary>
-public sealed record OidcTestUser(string ClientId, string Partner)
+/// <summary>A test user of the identity provider: a confidential client whose tokens carry <see cref="Partner"/> (and <see cref="Function"/> when set).</summary>
+public sealed record OidcTestUser(string ClientId, string Partner, string? Function = null)
 {
     public string Secret { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 }
@@ -42,10 +42,13 @@ public sealed class OidcProviderServer : IAsyncDisposable
 
     public string CurrentKeyId => KeyId(0);
 
-    public static async Task<OidcProviderServer> StartAsync(IReadOnlyList<OidcTestUser> users, int accessTokenTtl = 300)
+    /// <summary>The claim a user's <see cref="OidcTestUser.Function"/> goes in.</summary>
+    public string FunctionClaim { get; init; } = "function";
+
+    public static async Task<OidcProviderServer> StartAsync(IReadOnlyList<OidcTestUser> users, int accessTokenTtl = 300, string functionClaim = "function")
     {
         await EnsureInstalledAsync();
-        var server = new OidcProviderServer(FreePort(), users, accessTokenTtl);
+        var server = new OidcProviderServer(FreePort(), users, accessTokenTtl) { FunctionClaim = functionClaim };
         server.Keys.Add(ECDsa.Create(ECCurve.NamedCurves.nistP256));
         await server.RunAsync();
         return server;
@@ -95,6 +98,17 @@ public sealed class OidcProviderServer : IAsyncDisposable
         }
     }
 
+    private static JsonNode Client(OidcTestUser user)
+    {
+        var client = new JsonObject { ["clientId"] = user.ClientId, ["secret"] = user.Secret, ["partner"] = user.Partner };
+        if (user.Function is not null)
+        {
+            client["function"] = user.Function;
+        }
+
+        return client;
+    }
+
     private async Task RunAsync()
     {
         var config = new JsonObject
@@ -102,7 +116,8 @@ public sealed class OidcProviderServer : IAsyncDisposable
             ["issuer"] = Issuer,
             ["audience"] = Audience,
             ["accessTokenTtl"] = _accessTokenTtl,
-            ["clients"] = new JsonArray([.. _users.Select(u => (JsonNode)new JsonObject { ["clientId"] = u.ClientId, ["secret"] = u.Secret, ["partner"] = u.Partner })]),
+            ["functionClaim"] = FunctionClaim,
+            ["clients"] = new JsonArray([.. _users.Select(Client)]),
             ["keys"] = new JsonArray([.. Keys.Select((k, i) => (JsonNode)Jwk(k, KeyId(i)))]),
         };
         var file = Path.Combine(_folder, "config.json");

@@ -1,7 +1,7 @@
 // A real OpenID Connect provider for the integration tests: oidc-provider (OpenID-certified), on loopback.
 // Each test user is a confidential client using the client-credentials grant; its `partner` metadata becomes
 // the `partner` claim of a JWT access token for the hub's audience, as a partner organisation's provider would
-// assert it. Usage: node server.mjs <config.json>; prints "ready <issuer>" when it listens.
+// assert it; its optional `function` metadata becomes the claim named by `functionClaim` (default `function`). Usage: node server.mjs <config.json>; prints "ready <issuer>" when it listens.
 import { readFileSync } from 'node:fs';
 import Provider from 'oidc-provider';
 
@@ -18,8 +18,9 @@ const provider = new Provider(config.issuer, {
     token_endpoint_auth_method: 'client_secret_post',
     id_token_signed_response_alg: config.alg ?? 'ES256',
     partner: c.partner,
+    function: c.function,
   })),
-  extraClientMetadata: { properties: ['partner'] },
+  extraClientMetadata: { properties: ['partner', 'function'] },
   jwks: { keys: config.keys },
   features: {
     devInteractions: { enabled: false },
@@ -39,7 +40,8 @@ const provider = new Provider(config.issuer, {
   },
   extraTokenClaims: async (ctx, token) => {
     const client = await ctx.oidc.provider.Client.find(token.clientId);
-    return client?.partner ? { partner: client.partner } : undefined;
+    if (!client?.partner) return undefined;
+    return client.function ? { partner: client.partner, [config.functionClaim ?? 'function']: client.function } : { partner: client.partner };
   },
 });
 provider.proxy = false;

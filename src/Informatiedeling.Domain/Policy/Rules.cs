@@ -22,9 +22,11 @@ public sealed record PurposeRule(
 
 /// <summary>
 /// Who may do something to a client file (art. 5.6): these partners, holding one of these roles in one of these
-/// steps of an open case. <see cref="Roles"/> 0 means no role on the case is needed (taking in a report).
+/// steps of a case in <see cref="Status"/> (open unless the rule says otherwise; null for open or closed, as a
+/// legal hold, art. 8.5, which matters most after closure). <see cref="Roles"/> 0 means no role on the case is
+/// needed (taking in a report).
 /// </summary>
-public sealed record ActionRule(RuleRef Rule, int Action, ulong Partners, byte Roles, ulong Steps);
+public sealed record ActionRule(RuleRef Rule, int Action, ulong Partners, byte Roles, ulong Steps, CaseStatus? Status = CaseStatus.Open);
 
 /// <summary>The data categories a RASCI role may see (art. 6).</summary>
 public sealed record RoleView(RuleRef Rule, Role Role, ulong Categories);

@@ -35,6 +35,16 @@ public sealed class TrustedIssuer
 
     public string PartnerClaim { get; set; } = "partner";
 
+    /// <summary>
+    /// The claim that carries the user's function, e.g. <c>function</c>. Empty (the default): this issuer asserts no
+    /// function, so none of its users is the privacy officer. Set it only for the providers whose organisation's
+    /// privacy officer (functionaris gegevensbescherming, convenant art. 9.2) supervises the hub.
+    /// </summary>
+    public string? FunctionClaim { get; set; }
+
+    /// <summary>The value of <see cref="FunctionClaim"/> that makes a user the privacy officer.</summary>
+    public string PrivacyOfficerFunction { get; set; } = PartnerClaims.PrivacyOfficer;
+
     /// <summary>The partners this issuer may assert. Required: an issuer that may assert anyone is a single point of failure.</summary>
     [MinLength(1)]
     public List<string> Partners { get; set; } = [];

@@ -55,7 +55,7 @@ internal static partial class AuthenticationSetup
                 jwt.TokenValidationParameters = Strict(issuer.Issuer, issuer.Audience, settings.ClockSkew);
                 jwt.Events = new JwtBearerEvents
                 {
-                    OnTokenValidated = context => Admit(context, issuer.Issuer, issuer.UserClaim, issuer.PartnerClaim, issuer.Partners),
+                    OnTokenValidated = context => Admit(context, issuer.Issuer, Claims(issuer), issuer.Partners),
                     OnAuthenticationFailed = context => RetryAfterKeyRotationAsync(context, issuer),
                 };
             });
@@ -69,14 +69,18 @@ internal static partial class AuthenticationSetup
             {
                 jwt.MapInboundClaims = false;
                 jwt.TokenValidationParameters = Strict(DevelopmentIssuer.IssuerName, DevelopmentIssuer.Audience, settings.ClockSkew);
-                jwt.Events = new JwtBearerEvents { OnTokenValidated = context => Admit(context, DevelopmentIssuer.IssuerName, "sub", "partner", null) };
+                jwt.Events = new JwtBearerEvents { OnTokenValidated = context => Admit(context, DevelopmentIssuer.IssuerName, DevelopmentIssuer.Claims, null) };
             });
             builder.Services.AddOptions<JwtBearerOptions>(DevelopmentScheme)
                 .Configure<DevelopmentIssuer>((jwt, issuer) => jwt.TokenValidationParameters.IssuerSigningKey = issuer.SigningKey);
         }
 
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(PartnerClaims.PrivacyOfficerPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim(PartnerClaims.Function, PartnerClaims.PrivacyOfficer));
     }
+
+    private static IssuerClaims Claims(TrustedIssuer issuer) =>
+        new(issuer.UserClaim, issuer.PartnerClaim, string.IsNullOrWhiteSpace(issuer.FunctionClaim) ? null : issuer.FunctionClaim, issuer.PrivacyOfficerFunction);
 
     private static TokenValidationParameters Strict(string issuer, string audience, TimeSpan skew) => new()
     {
@@ -96,9 +100,9 @@ internal static partial class AuthenticationSetup
     };
 
     /// <summary>Admits a validated token only with a partner claim this issuer may assert and the convenant knows.</summary>
-    private static Task Admit(TokenValidatedContext context, string issuer, string userClaim, string partnerClaim, IReadOnlyCollection<string>? allowed)
+    private static Task Admit(TokenValidatedContext context, string issuer, IssuerClaims claims, IReadOnlyCollection<string>? allowed)
     {
-        if (AdmissionProblem(context.Principal!, context.HttpContext, issuer, userClaim, partnerClaim, allowed) is { } problem)
+        if (AdmissionProblem(context.Principal!, context.HttpContext, issuer, claims, allowed) is { } problem)
         {
             context.Fail(problem);
         }
@@ -107,10 +111,10 @@ internal static partial class AuthenticationSetup
     }
 
     private static string? AdmissionProblem(
-        ClaimsPrincipal principal, HttpContext http, string issuer, string userClaim, string partnerClaim, IReadOnlyCollection<string>? allowed)
+        ClaimsPrincipal principal, HttpContext http, string issuer, IssuerClaims claims, IReadOnlyCollection<string>? allowed)
     {
-        var partner = principal.FindFirst(partnerClaim)?.Value;
-        var user = principal.FindFirst(userClaim)?.Value;
+        var partner = principal.FindFirst(claims.Partner)?.Value;
+        var user = principal.FindFirst(claims.User)?.Value;
         var vocabulary = http.RequestServices.GetRequiredService<PolicyHolder>().Current.Vocabulary;
         if (string.IsNullOrEmpty(user) || string.IsNullOrEmpty(partner))
         {
@@ -127,9 +131,15 @@ internal static partial class AuthenticationSetup
             return "The partner is not a party to the convenant.";
         }
 
-        principal.AddIdentity(new ClaimsIdentity(
-            [new Claim(PartnerClaims.Partner, partner), new Claim(PartnerClaims.User, user), new Claim(PartnerClaims.Issuer, issuer)],
-            "partner", PartnerClaims.User, null));
+        List<Claim> admitted = [new Claim(PartnerClaims.Partner, partner), new Claim(PartnerClaims.User, user), new Claim(PartnerClaims.Issuer, issuer)];
+
+        // Only a function this issuer may assert, in the exact form configured for it; anything else is no function.
+        if (claims.Function is { } functionClaim && principal.HasClaim(functionClaim, claims.PrivacyOfficer))
+        {
+            admitted.Add(new Claim(PartnerClaims.Function, PartnerClaims.PrivacyOfficer));
+        }
+
+        principal.AddIdentity(new ClaimsIdentity(admitted, "partner", PartnerClaims.User, null));
         return null;
     }
 
@@ -180,7 +190,7 @@ internal static partial class AuthenticationSetup
         }
 
         var principal = new ClaimsPrincipal(result.ClaimsIdentity);
-        if (AdmissionProblem(principal, context.HttpContext, issuer.Issuer, issuer.UserClaim, issuer.PartnerClaim, issuer.Partners) is null)
+        if (AdmissionProblem(principal, context.HttpContext, issuer.Issuer, Claims(issuer), issuer.Partners) is null)
         {
             context.Principal = principal;
             context.Success();
@@ -252,4 +262,7 @@ internal static partial class AuthenticationSetup
             return Task.CompletedTask;
         }
     }
+
+    /// <summary>Which claims of an issuer's tokens name the user, the partner and (when it may assert one) the function.</summary>
+    internal sealed record IssuerClaims(string User, string Partner, string? Function, string PrivacyOfficer);
 }

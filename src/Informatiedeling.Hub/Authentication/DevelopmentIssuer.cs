@@ -14,6 +14,9 @@ public sealed class DevelopmentIssuer : IDisposable
     public const string IssuerName = "https://development-issuer.informatiedeling.invalid";
     public const string Audience = "urn:informatiedeling";
 
+    /// <summary>The claims of its tokens: <c>sub</c>, <c>partner</c> and <c>function</c>.</summary>
+    internal static readonly AuthenticationSetup.IssuerClaims Claims = new("sub", "partner", "function", PartnerClaims.PrivacyOfficer);
+
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly TimeProvider _time;
 
@@ -25,14 +28,20 @@ public sealed class DevelopmentIssuer : IDisposable
 
     public ECDsaSecurityKey SigningKey { get; }
 
-    public string Mint(string partner, string user, TimeSpan lifetime)
+    public string Mint(string partner, string user, TimeSpan lifetime, string? function = null)
     {
         var now = _time.GetUtcNow().UtcDateTime;
+        List<Claim> claims = [new Claim("sub", user), new Claim("partner", partner)];
+        if (!string.IsNullOrEmpty(function))
+        {
+            claims.Add(new Claim("function", function));
+        }
+
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = IssuerName,
             Audience = Audience,
-            Subject = new ClaimsIdentity([new Claim("sub", user), new Claim("partner", partner)]),
+            Subject = new ClaimsIdentity(claims),
             IssuedAt = now,
             NotBefore = now,
             Expires = now + lifetime,

@@ -10,11 +10,11 @@ internal static class IdentityEndpoints
     public static void MapIdentityEndpoints(this WebApplication app)
     {
         app.MapGet("/me", (HttpContext context) => TypedResults.Ok(new WhoAmI(
-                context.User.PartnerOf()!, context.User.UserOf()!, context.User.FindFirst(PartnerClaims.Issuer)!.Value)))
+                context.User.PartnerOf()!, context.User.UserOf()!, context.User.FindFirst(PartnerClaims.Issuer)!.Value, context.User.FunctionOf())))
             .RequireAuthorization()
             .RequireRateLimiting(Hosting.RateLimiting.PerUser)
             .WithName("WhoAmI")
-            .WithSummary("The partner and user the hub takes the caller to be.")
+            .WithSummary("The partner, user and (for the privacy officer) function the hub takes the caller to be.")
             .WithTags("Identity");
 
         if (app.Services.GetService<DevelopmentIssuer>() is not null)
@@ -27,8 +27,14 @@ internal static class IdentityEndpoints
                             detail: $"'{request.Partner}' is not a party to the convenant.");
                     }
 
+                    if (request.Function is not null && !string.Equals(request.Function, PartnerClaims.PrivacyOfficer, StringComparison.Ordinal))
+                    {
+                        return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown function",
+                            detail: $"The hub knows the function '{PartnerClaims.PrivacyOfficer}' only.");
+                    }
+
                     var lifetime = TimeSpan.FromHours(1);
-                    return TypedResults.Ok(new DevelopmentToken(issuer.Mint(request.Partner, request.User, lifetime), "Bearer", (int)lifetime.TotalSeconds));
+                    return TypedResults.Ok(new DevelopmentToken(issuer.Mint(request.Partner, request.User, lifetime, request.Function), "Bearer", (int)lifetime.TotalSeconds));
                 })
                 .WithName("DevelopmentToken")
                 .WithSummary("Development only: an access token for a reference partner, without an identity provider.")
@@ -37,8 +43,9 @@ internal static class IdentityEndpoints
     }
 }
 
-public sealed record WhoAmI(string Partner, string User, string Issuer);
+public sealed record WhoAmI(string Partner, string User, string Issuer, string? Function = null);
 
-public sealed record DevelopmentTokenRequest([property: Required] string Partner, [property: Required] string User);
+/// <summary>A development token's partner and user, and optionally a function (<c>privacy-officer</c>).</summary>
+public sealed record DevelopmentTokenRequest([property: Required] string Partner, [property: Required] string User, string? Function = null);
 
 public sealed record DevelopmentToken(string AccessToken, string TokenType, int ExpiresIn);

@@ -9,7 +9,20 @@ public static class PartnerClaims
     public const string User = "infodeel:user";
     public const string Issuer = "infodeel:issuer";
 
+    /// <summary>A function the hub recognises; set only when the issuer may assert it and did.</summary>
+    public const string Function = "infodeel:function";
+
+    /// <summary>The privacy officer (functionaris gegevensbescherming, convenant art. 9.2).</summary>
+    public const string PrivacyOfficer = "privacy-officer";
+
+    /// <summary>The authorization policy of the privacy officer's routes.</summary>
+    public const string PrivacyOfficerPolicy = "privacy-officer";
+
     public static string? PartnerOf(this ClaimsPrincipal principal) => principal.FindFirst(Partner)?.Value;
 
     public static string? UserOf(this ClaimsPrincipal principal) => principal.FindFirst(User)?.Value;
+
+    public static string? FunctionOf(this ClaimsPrincipal principal) => principal.FindFirst(Function)?.Value;
+
+    public static bool IsPrivacyOfficer(this ClaimsPrincipal principal) => principal.HasClaim(Function, PrivacyOfficer);
 }

@@ -45,6 +45,7 @@ internal static class HubHosting
         builder.AddHubRateLimiting();
         builder.Services.AddSingleton<CaseBroker>();
         builder.Services.AddCaseLifecycle();
+        builder.Services.AddRetentionApi();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<PolicyReadyCheck>("policy", tags: [HealthEndpoints.ReadyTag]);
@@ -76,6 +77,7 @@ internal static class HubHosting
         app.MapIdentityEndpoints();
         app.MapCaseEndpoints();
         app.MapMonitoringEndpoints();
+        app.MapRetentionEndpoints();
         return app;
     }
 

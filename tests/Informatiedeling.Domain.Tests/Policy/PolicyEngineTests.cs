@@ -161,4 +161,47 @@ public sealed class PolicyEngineTests
     }
 
     private static int Index(Vocabulary v, string category) => v.Categories.TryGetIndex(category, out var i) ? i : throw new ArgumentException(category);
+
+    [Fact]
+    public void A_legal_hold_is_decided_on_open_and_closed_cases_alike_and_only_for_om_and_politie_with_a_role()
+    {
+        var engine = ReferencePolicy.Engine;
+        foreach (var action in new[] { "bewaarplicht-vastleggen", "bewaarplicht-opheffen" })
+        foreach (var partner in ReferenceOracle.Partners)
+        foreach (var role in RolesOrNone)
+        foreach (var status in new[] { CaseStatus.Open, CaseStatus.Closed })
+        {
+            var invitedUntil = ReferenceOracle.Shell.Contains(partner) ? At.AddDays(1) : (DateTimeOffset?)null;
+            var decision = engine.DecideAction(Partner(partner), role is null ? null : RoleOf(role), Step("nazorg"), status, action, At, invitedUntil);
+            var expected = role is not null && partner is "om" or "politie";
+            Assert.True(decision.Permitted == expected, $"{action}/{partner}/{role ?? "-"}/{status}: {decision.Describe()}");
+            Assert.Equal(role is null, decision.CaseHidden);
+            Assert.Equal(role is null ? "geen-rol" : $"handeling-{action}", decision.Rule.RuleId);
+        }
+    }
+
+    [Fact]
+    public void An_action_only_for_closed_cases_is_refused_on_an_open_one_and_other_actions_on_a_closed_one()
+    {
+        var (result, _) = ReferencePolicy.LoadEdited("actions.yaml", t => t.Replace(
+            "    caseStatus: any\n    article: \"8.5\"\n\n  - id: handeling-bewaarplicht-opheffen",
+            "    caseStatus: closed\n    article: \"8.5\"\n\n  - id: handeling-bewaarplicht-opheffen", StringComparison.Ordinal));
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var engine = PolicyEngine.Compile(result.Set!);
+
+        var closed = engine.DecideAction(Partner("om"), RoleOf("A"), Step("uitvoering"), CaseStatus.Closed, "bewaarplicht-vastleggen", At, null);
+        Assert.True(closed.Permitted, closed.Describe());
+        var open = engine.DecideAction(Partner("om"), RoleOf("A"), Step("uitvoering"), CaseStatus.Open, "bewaarplicht-vastleggen", At, null);
+        Assert.False(open.Permitted);
+        Assert.Equal("handeling-bewaarplicht-vastleggen", open.Rule.RuleId);
+        Assert.Equal("'bewaarplicht-vastleggen' is only possible on a closed case", open.Describe());
+        var write = engine.DecideAction(Partner("zorgcoordinatie"), RoleOf("R"), Step("uitvoering"), CaseStatus.Closed, "velden-schrijven", At, null);
+        Assert.Equal("dossier-gesloten", write.Rule.RuleId);
+    }
+
+    private static PartnerId Partner(string name) => PartnerId.TryParse(name, out var id) ? id : throw new ArgumentException(name);
+
+    private static StepId Step(string name) => StepId.TryParse(name, out var id) ? id : throw new ArgumentException(name);
+
+    private static Role RoleOf(string name) => Roles.TryParse(name, out var role) ? role : throw new ArgumentException(name);
 }

@@ -22,6 +22,19 @@ public sealed class PolicyLoaderTests
     }
 
     [Fact]
+    public void An_action_rule_changes_an_open_case_unless_it_names_another_status()
+    {
+        var set = ReferencePolicy.Load().Set!;
+        var actions = set.Vocabulary.Actions;
+        Assert.Equal(8, set.Rules.Actions.Length);
+        foreach (var rule in set.Rules.Actions)
+        {
+            var name = actions.Names[rule.Action];
+            Assert.Equal(name.StartsWith("bewaarplicht-", StringComparison.Ordinal) ? null : CaseStatus.Open, rule.Status);
+        }
+    }
+
+    [Fact]
     public void Every_field_of_the_catalogue_is_in_exactly_one_known_category()
     {
         var set = ReferencePolicy.Load().Set!;
@@ -72,6 +85,8 @@ public sealed class PolicyLoaderTests
         { "actions.yaml", "    partners: [veilig-thuis]\n", "    partners: [veilig-thuis, politie]\n", "PL070", "grants partners politie", "- id: handeling-melding-aannemen" },
         { "actions.yaml", "    roles: [A]\n    steps: [uitvoering, nazorg]\n", "    steps: [uitvoering, nazorg]\n", "PL070", "grants the action without a role on the case", "- id: handeling-dossier-sluiten" },
         { "purposes.yaml", "scope: aggregate", "scope: evaluation-record", "PL070", "grants scope 'evaluation-record'", "- id: doel-monitoring" },
+        { "actions.yaml", "    roles: [A]\n    article: \"5.6\"\n", "    roles: [A]\n    caseStatus: any\n    article: \"5.6\"\n", "PL070", "grants case status 'any', which the convenant does not allow (its bound is case status 'open' only)", "- id: handeling-stap-afronden" },
+        { "actions.yaml", "    caseStatus: any\n    article: \"8.5\"\n\n  - id: handeling-bewaarplicht-opheffen", "    caseStatus: gesloten\n    article: \"8.5\"\n\n  - id: handeling-bewaarplicht-opheffen", "PL027", "unknown case status 'gesloten'; use open, closed or any", "caseStatus: gesloten" },
     };
 
     [Theory]

@@ -158,9 +158,9 @@ public sealed class PolicyEngine
             return new ActionDecision(false, ended ? _invitationEnded : _noRole, true);
         }
 
-        if (status == CaseStatus.Closed)
+        if (rule.Status is { } only && only != status)
         {
-            return new ActionDecision(false, _closedCase, role is null);
+            return new ActionDecision(false, status == CaseStatus.Closed ? _closedCase : compiled.OnlyWhenClosed, role is null);
         }
 
         if ((rule.Partners & (1UL << p)) == 0)
@@ -418,6 +418,9 @@ public sealed class PolicyEngine
 
         public Explanation NotInStep => field ??= new(Rule.Rule.Id, Rule.Rule.Article, DecisionReason.PurposeNotInStep,
             $"'{_name}' is only possible in {v.Steps.Describe(Rule.Steps)}");
+
+        public Explanation OnlyWhenClosed => field ??= new(Rule.Rule.Id, Rule.Rule.Article, DecisionReason.CaseStatusFenced,
+            $"'{_name}' is only possible on a closed case");
     }
 
     private sealed class CompiledStatusFence(StatusFence fence, Vocabulary v)

@@ -41,6 +41,11 @@ internal static class PolicyValidator
             var where = $"rule '{rule.Rule.Id}'";
             Subset(d, rule.Rule, where, "partners", rule.Partners, bound?.Partners ?? 0, v.Partners);
             Subset(d, rule.Rule, where, "steps", rule.Steps, bound?.Steps ?? 0, v.Steps);
+            if (bound is not null && bound.Status is not null && rule.Status != bound.Status)
+            {
+                Grants(d, rule.Rule, where, $"case status '{Status(rule.Status)}'", $"case status '{Status(bound.Status)}' only");
+            }
+
             var boundRoles = bound?.Roles ?? 0;
             if (boundRoles != 0 && (rule.Roles == 0 || (rule.Roles & ~boundRoles) != 0))
             {

@@ -10,7 +10,7 @@ namespace Informatiedeling.Policy.Loading;
 internal sealed class RuleReader(Vocabulary vocabulary, NodeReader reader, bool isPolicy)
 {
     private static readonly string[] PurposeKeys = ["id", "purpose", "partners", "steps", "caseStatus", "roles", "scope", "article"];
-    private static readonly string[] ActionKeys = ["id", "action", "partners", "roles", "steps", "article"];
+    private static readonly string[] ActionKeys = ["id", "action", "partners", "roles", "steps", "caseStatus", "article"];
     private static readonly string[] RoleViewKeys = ["id", "role", "categories", "article"];
     private static readonly string[] CategoryFenceKeys = ["id", "category", "partners", "roles", "purposes", "article"];
     private static readonly string[] PurposeFenceKeys = ["id", "purpose", "categories", "justification", "obligations", "article"];
@@ -45,7 +45,10 @@ internal sealed class RuleReader(Vocabulary vocabulary, NodeReader reader, bool 
             var partners = map["partners"] is null ? vocabulary.Partners.All : Partners(map, "partners", what);
             var roles = map["roles"] is null ? (byte)0 : RoleSet(map, "roles", what);
             var steps = OptionalSet(map, "steps", what, vocabulary.Steps, vocabulary.Steps.All);
-            return rule is null || action is null ? null : new ActionRule(rule, action.Value, partners, roles, steps);
+
+            // An action changes an open case unless its rule says otherwise ('closed' or 'any').
+            var status = map["caseStatus"] is null ? (CaseStatus.Open, false) : Status(map, "caseStatus", what, allowAny: true);
+            return rule is null || action is null || status is null ? null : new ActionRule(rule, action.Value, partners, roles, steps, status.Value.Status);
         });
 
     public ImmutableArray<RoleView> RoleViews(YamlNodeWithPosition node, SourcePosition parent) =>

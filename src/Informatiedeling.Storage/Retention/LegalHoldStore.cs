@@ -1,0 +1,66 @@
+using Informatiedeling.Cases;
+using Informatiedeling.Policy;
+using Microsoft.EntityFrameworkCore;
+
+namespace Informatiedeling.Storage.Retention;
+
+/// <summary>Legal holds as the hub places, lifts and lists them; the purge reads them through <see cref="LegalHoldQueries"/>.</summary>
+public sealed class LegalHoldStore(IDbContextFactory<HubDbContext> factory)
+{
+    /// <summary>
+    /// The strongest role (R before A … before I) the partner holds or held in any step of the case, or null for none:
+    /// a legal hold concerns the whole file, not the step the case is (or was closed) in.
+    /// </summary>
+    public async Task<Role?> StrongestRoleAsync(CasePseudonym pseudonym, string partner, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var roles = await db.CaseRoles.AsNoTracking()
+            .Where(r => r.Case == pseudonym.Value && r.Partner == partner)
+            .Select(r => r.Role)
+            .ToListAsync(cancellationToken);
+        Role? strongest = null;
+        foreach (var name in roles)
+        {
+            if (Roles.TryParse(name, out var role) && (strongest is null || role < strongest))
+            {
+                strongest = role;
+            }
+        }
+
+        return strongest;
+    }
+
+    public async Task PlaceAsync(LegalHoldRow hold, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        db.LegalHolds.Add(hold);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>The hold with this id on this case, lifted or not; null when there is none (on this case).</summary>
+    public async Task<LegalHoldRow?> FindAsync(CasePseudonym pseudonym, Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.LegalHolds.AsNoTracking().SingleOrDefaultAsync(h => h.Id == id && h.Case == pseudonym.Value, cancellationToken);
+    }
+
+    /// <summary>Lifts the hold unless it was lifted already (by a concurrent request); true when this call lifted it.</summary>
+    public async Task<bool> LiftAsync(Guid id, DateTimeOffset at, string partner, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var lifted = await db.LegalHolds
+            .Where(h => h.Id == id && h.LiftedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(h => h.LiftedAt, at).SetProperty(h => h.LiftedByPartner, partner), cancellationToken);
+        return lifted == 1;
+    }
+
+    /// <summary>Every hold active at <paramref name="at"/> (placed at or before it, not ended, not lifted), by end date.</summary>
+    public async Task<IReadOnlyList<LegalHoldRow>> ActiveAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+
+        // SQLite cannot compare DateTimeOffset values in SQL; holds not lifted are few, the dates are compared here.
+        var open = await db.LegalHolds.AsNoTracking().Where(h => h.LiftedAt == null).ToListAsync(cancellationToken);
+        return [.. open.Where(h => h.PlacedAt <= at && at < h.Until).OrderBy(h => h.Until).ThenBy(h => h.Case, StringComparer.Ordinal)];
+    }
+}
