@@ -61,15 +61,36 @@ public sealed class AccessLogStore : IAsyncDisposable
     private static async Task<long> AppendPostgresAsync(NpgsqlDataSource source, IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt, CancellationToken cancellationToken)
     {
         await using var connection = await source.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            return await AppendPostgresAsync(connection, records, recordedAt, cancellationToken);
+        }
+        catch
+        {
+            // Whatever failed, the transaction ends here, not when the pool next hands the connection out.
+            await RollBackAsync(connection);
+            throw;
+        }
+    }
 
+    /// <summary>
+    /// Two round trips a batch. The first begins the transaction, takes the lock and reads the head; the second
+    /// sends the rows, the new head and COMMIT together. The transaction is spelled out in the batches, not an
+    /// <see cref="NpgsqlTransaction"/>, whose commit would be a third round trip. In one batch a failing statement
+    /// makes the server skip the rest up to the batch's end, so COMMIT runs only if the rows and the head were
+    /// written without error; the batch returns only once COMMIT answered, that is after the commit is durable
+    /// (synchronous_commit on), and a batch whose counts are not every row and the one head row is not acknowledged.
+    /// </summary>
+    private static async Task<long> AppendPostgresAsync(NpgsqlConnection connection, IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt, CancellationToken cancellationToken)
+    {
         // A transaction-level lock ends with the transaction, whatever happens to the connection afterwards (a
         // session lock on a pooled connection would stay held by the idle connection). The head is read in a
         // statement after the lock — in the same round trip, but a statement of its own, which in read committed
         // takes its snapshot when it starts, after the lock is held — so it sees the previous holder's commit.
         LogHead head;
-        await using (var lockAndRead = new NpgsqlBatch(connection, transaction))
+        await using (var lockAndRead = new NpgsqlBatch(connection))
         {
+            lockAndRead.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"));
             lockAndRead.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = on"));
             var take = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
             take.Parameters.Add(new NpgsqlParameter { Value = AppendLockKey });
@@ -81,7 +102,7 @@ public sealed class AccessLogStore : IAsyncDisposable
         }
 
         var rows = Prepare(head, records, recordedAt);
-        await using (var write = new NpgsqlBatch(connection, transaction))
+        await using (var write = new NpgsqlBatch(connection))
         {
             var insert = new NpgsqlBatchCommand("""
                 INSERT INTO access_log (seq, recorded_at, leaf, leaf_hash, event_kind, case_pseudonym, partner, purpose, decision)
@@ -102,12 +123,35 @@ public sealed class AccessLogStore : IAsyncDisposable
             update.Parameters.Add(new NpgsqlParameter { Value = rows.Head.SubtreeRoots, NpgsqlDbType = NpgsqlDbType.Bytea });
             update.Parameters.Add(new NpgsqlParameter { Value = recordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             write.BatchCommands.Add(update);
-            await write.ExecuteNonQueryAsync(cancellationToken);
+            write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+
+            // Not cancellable: once the rows are sent, the caller learns the outcome of the commit, not a guess.
+            await write.ExecuteNonQueryAsync(CancellationToken.None);
+            if (insert.RecordsAffected != records.Count || update.RecordsAffected != 1)
+            {
+                throw new InvalidOperationException("The access-log batch did not write every row and the head; it was not acknowledged.");
+            }
         }
 
-        // Not cancellable: once the rows are sent, the caller learns the outcome of the commit, not a guess.
-        await transaction.CommitAsync(CancellationToken.None);
         return head.Size;
+    }
+
+    private static async Task RollBackAsync(NpgsqlConnection connection)
+    {
+        if (connection.State != ConnectionState.Open)
+        {
+            return; // a broken connection: the server ends the transaction with the session
+        }
+
+        try
+        {
+            await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // The connection went meanwhile; the server ends the transaction with the session.
+        }
     }
 
     private async Task<long> AppendSqliteAsync(IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt, CancellationToken cancellationToken)
