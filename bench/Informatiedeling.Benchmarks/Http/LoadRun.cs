@@ -110,3 +110,117 @@ internal static class LoadRun
         return new LoadResult(counts.Sum(), closed, all, Interlocked.Read(ref failures) - failuresBefore, serverCpu, databaseCpu);
     }
 }
+
+/// <summary>
+/// What one fixed-rate window gave: the rate offered and the rate answered, the latency of every request scheduled in
+/// the window measured from the moment it was due to be sent (so a late answer delays the requests behind it and is
+/// counted against them too, not left out), and the service time from the moment it was actually sent.
+/// </summary>
+internal sealed record FixedRateResult(double Offered, long Completed, LoadResult FromSchedule, long[] ServiceTicks)
+{
+    public double Achieved => Completed / FromSchedule.Window.TotalSeconds;
+
+    /// <summary>Whether the server kept up: at least 95 % of the offered rate answered within the window.</summary>
+    public bool KeptUp => Achieved >= 0.95 * Offered;
+
+    public TimeSpan ServiceQuantile(double q) =>
+        ServiceTicks.Length == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(0, ServiceTicks[Math.Clamp((int)Math.Ceiling(q * ServiceTicks.Length) - 1, 0, ServiceTicks.Length - 1)]);
+
+    public static FixedRateResult Combine(IReadOnlyList<FixedRateResult> rounds)
+    {
+        var service = rounds.SelectMany(r => r.ServiceTicks).ToArray();
+        Array.Sort(service);
+        return new FixedRateResult(rounds[0].Offered, rounds.Sum(r => r.Completed), LoadResult.Combine([.. rounds.Select(r => r.FromSchedule)]), service);
+    }
+}
+
+/// <summary>
+/// A fixed offered load, as wrk2 applies it: request n is due at start + n / rate and goes to caller n mod callers,
+/// so the callers together send <c>rate</c> requests a second whatever the server does. A caller whose previous
+/// answer is late sends its next request at once, and that request's latency counts from when it was due.
+/// </summary>
+internal static class FixedRateRun
+{
+    public static async Task<FixedRateResult> RunAsync(
+        HttpClient client, IReadOnlyList<string> tokens, IReadOnlyList<string> paths, double rate, TimeSpan warmUp, TimeSpan window, CpuMeter server, CpuMeter database)
+    {
+        var callers = tokens.Count;
+        var ticksPerRequest = Stopwatch.Frequency / rate;
+        var start = Stopwatch.GetTimestamp();
+        var open = start + (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
+        var close = open + (long)(window.TotalSeconds * Stopwatch.Frequency);
+        var latencies = new List<long>[callers];
+        var service = new List<long>[callers];
+        var completed = new long[callers];
+        var failures = 0L;
+        var tasks = new Task[callers];
+        for (var i = 0; i < callers; i++)
+        {
+            var caller = i;
+            latencies[caller] = new List<long>(100_000);
+            service[caller] = new List<long>(100_000);
+            var authorization = new AuthenticationHeaderValue("Bearer", tokens[caller]);
+            tasks[caller] = Task.Run(async () =>
+            {
+                for (long n = caller; ; n += callers)
+                {
+                    var due = start + (long)(n * ticksPerRequest);
+                    if (due >= close)
+                    {
+                        return;
+                    }
+
+                    var wait = due - Stopwatch.GetTimestamp();
+                    if (wait > 0)
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency));
+                    }
+
+                    using var request = new HttpRequestMessage(HttpMethod.Get, paths[(int)(n % paths.Count)]);
+                    request.Headers.Authorization = authorization;
+                    var sent = Stopwatch.GetTimestamp();
+                    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+                    var ended = Stopwatch.GetTimestamp();
+                    if (due < open)
+                    {
+                        continue;
+                    }
+
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+
+                    latencies[caller].Add(ended - due);
+                    service[caller].Add(ended - sent);
+                    if (ended <= close)
+                    {
+                        completed[caller]++;
+                    }
+                }
+            });
+        }
+
+        var untilOpen = open - Stopwatch.GetTimestamp();
+        if (untilOpen > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds((double)untilOpen / Stopwatch.Frequency));
+        }
+
+        var (serverBefore, databaseBefore) = (server.Read(), database.Read());
+        var untilClose = close - Stopwatch.GetTimestamp();
+        if (untilClose > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds((double)untilClose / Stopwatch.Frequency));
+        }
+
+        var (serverCpu, databaseCpu) = (server.Read() - serverBefore, database.Read() - databaseBefore);
+        await Task.WhenAll(tasks);
+        var all = latencies.SelectMany(l => l).ToArray();
+        Array.Sort(all);
+        var serviceAll = service.SelectMany(l => l).ToArray();
+        Array.Sort(serviceAll);
+        var fromSchedule = new LoadResult(all.Length, TimeSpan.FromSeconds((double)(close - open) / Stopwatch.Frequency), all, Interlocked.Read(ref failures), serverCpu, databaseCpu);
+        return new FixedRateResult(rate, completed.Sum(), fromSchedule, serviceAll);
+    }
+}

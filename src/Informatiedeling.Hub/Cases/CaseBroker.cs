@@ -98,8 +98,9 @@ internal sealed class CaseBroker(
             return Problems.BadRequest("A purpose is required", ["every request for case data declares its purpose (convenant art. 3.1): add ?purpose=…"]);
         }
 
-        var state = pseudonym is { } p ? await cases.FindAsync(p, cancellationToken) : null;
-        var standing = state is null ? default : await cases.StandingAsync(state.Pseudonym, partner, state.Step, cancellationToken);
+        var found = pseudonym is { } p ? await cases.FindWithStandingAsync(p, partner, cancellationToken) : null;
+        var state = found?.State;
+        var standing = found?.Standing ?? default;
         IReadOnlyList<string>? categories = string.IsNullOrWhiteSpace(categoriesText)
             ? null
             : [.. categoriesText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

@@ -37,14 +37,14 @@ internal sealed class CaseGate(PolicyHolder policy, CaseDirectory cases, CaseAud
             return new GateResult(null, Problems.CaseNotFound());
         }
 
-        var state = await cases.FindAsync(pseudonym, cancellationToken);
-        if (state is null)
+        var found = await cases.FindWithStandingAsync(pseudonym, partner, cancellationToken);
+        if (found is null)
         {
             await audit.RecordAsync(user, engine, new CaseEvent(operation, pseudonym, AccessDecision.Deny, null), cancellationToken);
             return new GateResult(null, Problems.CaseNotFound());
         }
 
-        var standing = await cases.StandingAsync(pseudonym, partner, state.Step, cancellationToken);
+        var (state, standing) = found.Value;
         StepId.TryParse(state.Step, out var step);
         var decision = action is null
             ? engine.DecideStanding(partnerId, standing.Role, now, standing.InvitedUntil)

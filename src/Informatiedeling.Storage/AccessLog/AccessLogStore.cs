@@ -58,57 +58,133 @@ public sealed class AccessLogStore : IAsyncDisposable
             : await AppendSqliteAsync(records, recordedAt, cancellationToken);
     }
 
+    /// <summary>
+    /// Whether a batch can be begun ahead (<see cref="BeginBatchAsync"/>): on PostgreSQL, where a second
+    /// connection's lock request waits in the server while the batch before it commits.
+    /// </summary>
+    public bool CanBeginAhead => _postgres is not null;
+
+    /// <summary>
+    /// Begins a batch on PostgreSQL: opens a transaction, takes the append lock and reads the head, and returns only
+    /// once the lock is held (that is, once the batch before it, of this instance or another, committed or rolled
+    /// back). The records are given afterwards, to <see cref="CommitBatchAsync"/>, so that those that came in while
+    /// the lock was awaited join the batch. Disposing the batch without committing it rolls it back.
+    /// </summary>
+    public async Task<BegunBatch> BeginBatchAsync(CancellationToken cancellationToken)
+    {
+        var source = _postgres ?? throw new InvalidOperationException("A batch is begun ahead on PostgreSQL only.");
+        var connection = await source.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return new BegunBatch(connection, await LockAndReadHeadAsync(connection, cancellationToken));
+        }
+        catch
+        {
+            await RollBackAsync(connection);
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Appends <paramref name="records"/> in <paramref name="batch"/>'s transaction and commits it; returns the seq
+    /// of the first, only once the commit is durable, and throws when it is not.
+    /// </summary>
+    public static async Task<long> CommitBatchAsync(BegunBatch batch, IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(records);
+        try
+        {
+            await WriteAndCommitAsync(batch.Connection, batch.Head, records, recordedAt);
+            return batch.Head.Size;
+        }
+        catch
+        {
+            // Whatever failed, the transaction ends here, not when the pool next hands the connection out.
+            await RollBackAsync(batch.Connection);
+            throw;
+        }
+        finally
+        {
+            batch.Ended = true;
+        }
+    }
+
     private static async Task<long> AppendPostgresAsync(NpgsqlDataSource source, IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt, CancellationToken cancellationToken)
     {
         await using var connection = await source.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            var head = await LockAndReadHeadAsync(connection, cancellationToken);
+            await WriteAndCommitAsync(connection, head, records, recordedAt);
+            return head.Size;
+        }
+        catch
+        {
+            await RollBackAsync(connection);
+            throw;
+        }
+    }
 
+    // Two round trips a batch. The first begins the transaction, takes the lock and reads the head; the second sends
+    // the rows, the new head and COMMIT together. The transaction is spelled out in the batches, not an
+    // NpgsqlTransaction, whose commit would be a third round trip. In one batch a failing statement makes the
+    // server skip the rest up to the batch's end, so COMMIT runs only if the rows and the head were written without
+    // error; the batch returns only once COMMIT answered, that is after the commit is durable (synchronous_commit
+    // on), and a batch whose counts are not every row and the one head row is not acknowledged.
+    private static async Task<LogHead> LockAndReadHeadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
         // A transaction-level lock ends with the transaction, whatever happens to the connection afterwards (a
         // session lock on a pooled connection would stay held by the idle connection). The head is read in a
         // statement after the lock — in the same round trip, but a statement of its own, which in read committed
         // takes its snapshot when it starts, after the lock is held — so it sees the previous holder's commit.
-        LogHead head;
-        await using (var lockAndRead = new NpgsqlBatch(connection, transaction))
-        {
-            lockAndRead.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = on"));
-            var take = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
-            take.Parameters.Add(new NpgsqlParameter { Value = AppendLockKey });
-            lockAndRead.BatchCommands.Add(take);
-            lockAndRead.BatchCommands.Add(new NpgsqlBatchCommand("SELECT size, subtree_roots FROM access_log_head WHERE id = 1"));
-            await using var reader = await lockAndRead.ExecuteReaderAsync(cancellationToken);
-            await reader.NextResultAsync(cancellationToken); // past the lock's result, to the head's
-            head = await ReadHeadAsync(reader, cancellationToken);
-        }
+        await using var lockAndRead = new NpgsqlBatch(connection);
+        lockAndRead.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"));
+        lockAndRead.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = on"));
+        var take = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
+        take.Parameters.Add(new NpgsqlParameter { Value = AppendLockKey });
+        lockAndRead.BatchCommands.Add(take);
+        lockAndRead.BatchCommands.Add(new NpgsqlBatchCommand("SELECT size, subtree_roots FROM access_log_head WHERE id = 1"));
+        await using var reader = await lockAndRead.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken); // past the lock's result, to the head's
+        return await ReadHeadAsync(reader, cancellationToken);
+    }
 
+    private static async Task WriteAndCommitAsync(NpgsqlConnection connection, LogHead head, IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt)
+    {
         var rows = Prepare(head, records, recordedAt);
-        await using (var write = new NpgsqlBatch(connection, transaction))
+        await using var write = new NpgsqlBatch(connection);
+        var insert = new NpgsqlBatchCommand("""
+            INSERT INTO access_log (seq, recorded_at, leaf, leaf_hash, event_kind, case_pseudonym, partner, purpose, decision)
+            SELECT s, $2, l, h, k, c, p, u, d FROM unnest($1, $3, $4, $5, $6, $7, $8, $9) AS t(s, l, h, k, c, p, u, d)
+            """);
+        insert.Parameters.Add(new NpgsqlParameter { Value = rows.Seqs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        insert.Parameters.Add(new NpgsqlParameter { Value = recordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        insert.Parameters.Add(new NpgsqlParameter { Value = rows.Leaves, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        insert.Parameters.Add(new NpgsqlParameter { Value = rows.Hashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        foreach (var column in new[] { rows.Kinds, rows.Cases, rows.Partners, rows.Purposes, rows.Decisions })
         {
-            var insert = new NpgsqlBatchCommand("""
-                INSERT INTO access_log (seq, recorded_at, leaf, leaf_hash, event_kind, case_pseudonym, partner, purpose, decision)
-                SELECT s, $2, l, h, k, c, p, u, d FROM unnest($1, $3, $4, $5, $6, $7, $8, $9) AS t(s, l, h, k, c, p, u, d)
-                """);
-            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Seqs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-            insert.Parameters.Add(new NpgsqlParameter { Value = recordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Leaves, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Hashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-            foreach (var column in new[] { rows.Kinds, rows.Cases, rows.Partners, rows.Purposes, rows.Decisions })
-            {
-                insert.Parameters.Add(new NpgsqlParameter { Value = column, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            }
-
-            write.BatchCommands.Add(insert);
-            var update = new NpgsqlBatchCommand("UPDATE access_log_head SET size = $1, subtree_roots = $2, updated_at = $3 WHERE id = 1");
-            update.Parameters.Add(new NpgsqlParameter { Value = rows.Head.Size });
-            update.Parameters.Add(new NpgsqlParameter { Value = rows.Head.SubtreeRoots, NpgsqlDbType = NpgsqlDbType.Bytea });
-            update.Parameters.Add(new NpgsqlParameter { Value = recordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            write.BatchCommands.Add(update);
-            await write.ExecuteNonQueryAsync(cancellationToken);
+            insert.Parameters.Add(new NpgsqlParameter { Value = column, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         }
+
+        write.BatchCommands.Add(insert);
+        var update = new NpgsqlBatchCommand("UPDATE access_log_head SET size = $1, subtree_roots = $2, updated_at = $3 WHERE id = 1");
+        update.Parameters.Add(new NpgsqlParameter { Value = rows.Head.Size });
+        update.Parameters.Add(new NpgsqlParameter { Value = rows.Head.SubtreeRoots, NpgsqlDbType = NpgsqlDbType.Bytea });
+        update.Parameters.Add(new NpgsqlParameter { Value = recordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        write.BatchCommands.Add(update);
+        write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
 
         // Not cancellable: once the rows are sent, the caller learns the outcome of the commit, not a guess.
-        await transaction.CommitAsync(CancellationToken.None);
-        return head.Size;
+        await write.ExecuteNonQueryAsync(CancellationToken.None);
+        if (insert.RecordsAffected != records.Count || update.RecordsAffected != 1)
+        {
+            throw new InvalidOperationException("The access-log batch did not write every row and the head; it was not acknowledged.");
+        }
     }
+
+    private static Task RollBackAsync(NpgsqlConnection connection) => AccessLogStoreRollback.RollBackAsync(connection);
 
     private async Task<long> AppendSqliteAsync(IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt, CancellationToken cancellationToken)
     {
@@ -417,5 +493,54 @@ public sealed class AccessLogStore : IAsyncDisposable
         public string?[] Purposes { get; } = new string?[count];
         public string?[] Decisions { get; } = new string?[count];
         public LogHead Head { get; set; } = new(0, []);
+    }
+}
+
+/// <summary>A batch begun on PostgreSQL: its transaction holds the append lock and has read the head it continues from.</summary>
+public sealed class BegunBatch : IAsyncDisposable
+{
+    internal BegunBatch(NpgsqlConnection connection, LogHead head)
+    {
+        Connection = connection;
+        Head = head;
+    }
+
+    public LogHead Head { get; }
+
+    internal NpgsqlConnection Connection { get; }
+
+    /// <summary>Committed or rolled back; a batch disposed before it ended is rolled back.</summary>
+    internal bool Ended { get; set; }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!Ended)
+        {
+            await AccessLogStoreRollback.RollBackAsync(Connection);
+        }
+
+        await Connection.DisposeAsync();
+    }
+}
+
+/// <summary>Ends a batch's transaction on its connection after a failure, not when the pool next hands the connection out.</summary>
+internal static class AccessLogStoreRollback
+{
+    public static async Task RollBackAsync(NpgsqlConnection connection)
+    {
+        if (connection.State != ConnectionState.Open)
+        {
+            return; // a broken connection: the server ends the transaction with the session
+        }
+
+        try
+        {
+            await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // The connection went meanwhile; the server ends the transaction with the session.
+        }
     }
 }

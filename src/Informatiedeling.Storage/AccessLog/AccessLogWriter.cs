@@ -7,7 +7,10 @@ namespace Informatiedeling.Storage.AccessLog;
 /// <summary>
 /// Group commit: callers queue their record and wait; one writer per hub instance drains the queue and appends a
 /// whole batch in one transaction, then acknowledges every record in it (or fails every one). Throughput comes from
-/// the batch, not from holding a lock across each commit.
+/// the batch, not from holding a lock across each commit. On PostgreSQL the next batch is begun while the one before
+/// it commits: its lock request waits in the server, so it holds the lock and has the head as soon as that commit is
+/// done, and takes up every record that came in meanwhile. At most two batches are under way, one committing and one
+/// waiting for the lock; the lock still orders them, and each is acknowledged only after its own commit.
 /// </summary>
 public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
 {
@@ -94,21 +97,61 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
             $"limit={query.Limit}",
         }.Where(s => s is not null));
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "AppendAsync owns the begun batch and disposes it on every path.")]
     private async Task DrainAsync()
     {
-        var batch = new List<Pending>(MaxBatch);
-        var records = new List<AccessRecord>(MaxBatch);
+        var committing = Task.CompletedTask;
         while (await _queue.Reader.WaitToReadAsync())
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            if (!_store.CanBeginAhead)
             {
-                batch.Add(pending);
-                records.Add(pending.Record);
+                await AppendAsync(Take(), null);
+                continue;
             }
 
+            BegunBatch begun;
             try
             {
-                var first = await _store.AppendBatchAsync(records, _time.GetUtcNow(), CancellationToken.None);
+                // Returns once the batch before this one (still committing, on its own connection) has ended.
+                begun = await _store.BeginBatchAsync(CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Fail(Take(), e);
+                continue;
+            }
+
+            // Taken now, after the lock: everything that came in while the batch before committed.
+            var commit = AppendAsync(Take(), begun);
+            await committing;
+            committing = commit;
+        }
+
+        await committing;
+    }
+
+    private List<Pending> Take()
+    {
+        var batch = new List<Pending>();
+        while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+        {
+            batch.Add(pending);
+        }
+
+        return batch;
+    }
+
+    /// <summary>Appends and commits the batch (in <paramref name="begun"/> if given) and acknowledges every record in it, or fails every one.</summary>
+    private async Task AppendAsync(List<Pending> batch, BegunBatch? begun)
+    {
+        await using (begun)
+        {
+            try
+            {
+                var records = batch.ConvertAll(p => p.Record);
+                var first = begun is null
+                    ? await _store.AppendBatchAsync(records, _time.GetUtcNow(), CancellationToken.None)
+                    : await AccessLogStore.CommitBatchAsync(begun, records, _time.GetUtcNow());
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Acknowledged.TrySetResult(first + i);
@@ -116,18 +159,20 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // Fail closed: nobody in the batch is told their record is on the log. The next batch starts afresh
-                // from the head as committed, so a failed batch leaves no gap.
-                AccessLogMessages.BatchFailed(_logger, batch.Count, e.GetType().Name);
-                var failure = new AccessLogUnavailableException("The access-log record could not be committed; the operation must not proceed.", e);
-                foreach (var pending in batch)
-                {
-                    pending.Acknowledged.TrySetException(failure);
-                }
+                Fail(batch, e);
             }
+        }
+    }
 
-            batch.Clear();
-            records.Clear();
+    private void Fail(List<Pending> batch, Exception e)
+    {
+        // Fail closed: nobody in the batch is told their record is on the log. The next batch starts afresh from the
+        // head as committed, so a failed batch leaves no gap.
+        AccessLogMessages.BatchFailed(_logger, batch.Count, e.GetType().Name);
+        var failure = new AccessLogUnavailableException("The access-log record could not be committed; the operation must not proceed.", e);
+        foreach (var pending in batch)
+        {
+            pending.Acknowledged.TrySetException(failure);
         }
     }
 

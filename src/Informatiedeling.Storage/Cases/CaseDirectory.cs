@@ -28,6 +28,31 @@ public sealed class CaseDirectory(IDbContextFactory<HubDbContext> factory)
                 db.CaseInvitations.Where(i => i.Case == c.Pseudonym && i.Partner == partner).Select(i => (DateTimeOffset?)i.InvitedUntil).FirstOrDefault()))
             .FirstOrDefault());
 
+    // The case and the partner's standing in its current step, in one round trip and one snapshot: what a read needs.
+    private readonly Func<HubDbContext, string, string, CancellationToken, Task<CaseWithStandingRow?>> _findWithStanding = EF.CompileAsyncQuery(
+        (HubDbContext db, string pseudonym, string partner, CancellationToken _) => db.Cases.AsNoTracking()
+            .Where(c => c.Pseudonym == pseudonym)
+            .Select(c => new CaseWithStandingRow(
+                c.Step,
+                c.Status,
+                db.CaseRoles.Where(r => r.Case == c.Pseudonym && r.Step == c.Step && r.Partner == partner).Select(r => r.Role).FirstOrDefault(),
+                db.CaseInvitations.Where(i => i.Case == c.Pseudonym && i.Partner == partner).Select(i => (DateTimeOffset?)i.InvitedUntil).FirstOrDefault()))
+            .FirstOrDefault());
+
+    /// <summary>
+    /// The case and <paramref name="partner"/>'s standing in the case's current step, as <see cref="FindAsync"/> and
+    /// then <see cref="StandingAsync"/> give them, but with one context and one query; null for no such case.
+    /// </summary>
+    public async Task<(CaseState State, CaseStanding Standing)?> FindWithStandingAsync(CasePseudonym pseudonym, string partner, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var row = await _findWithStanding(db, pseudonym.Value, partner, cancellationToken);
+        return row is null
+            ? null
+            : (new CaseState(pseudonym, row.Step, row.Status == "closed" ? CaseStatus.Closed : CaseStatus.Open),
+                new CaseStanding(row.Role is { } role && Roles.TryParse(role, out var parsed) ? parsed : null, row.InvitedUntil));
+    }
+
     public async Task<CaseState?> FindAsync(CasePseudonym pseudonym, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
@@ -70,4 +95,6 @@ public sealed class CaseDirectory(IDbContextFactory<HubDbContext> factory)
     }
 
     private sealed record StandingRow(string? Role, DateTimeOffset? InvitedUntil);
+
+    private sealed record CaseWithStandingRow(string Step, string Status, string? Role, DateTimeOffset? InvitedUntil);
 }
