@@ -32,9 +32,7 @@ internal static class CaseEndpoints
             .WithName("ReadCaseData")
             .WithSummary("A case's data under a declared purpose: the released fields (optionally only those named in fields=), and each withheld category with the reason, rule and article; under evaluatie on a closed case only the anonymous evaluation record.")
             .Produces<CaseData>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesCaseRefusals();
 
         cases.MapLifecycleEndpoints();
     }

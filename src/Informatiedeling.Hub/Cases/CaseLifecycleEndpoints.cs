@@ -16,9 +16,7 @@ internal static class CaseLifecycleEndpoints
             .WithName("RecordWeighing")
             .WithSummary("Record the first or second weighing (weging-vastleggen): fields of that weighing only, in categories the caller may receive here.")
             .Produces<WriteResult>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesCaseRefusals()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         cases.MapPut("/{pseudonym}/fields", (string pseudonym, FieldsRequest request, HttpContext http, CaseWrites writes) =>
@@ -26,9 +24,7 @@ internal static class CaseLifecycleEndpoints
             .WithName("WriteCaseFields")
             .WithSummary("Write fields of the client file under a declared purpose (velden-schrijven): each field's category must be releasable to the caller's role under that purpose in the current step.")
             .Produces<WriteResult>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesCaseRefusals()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         cases.MapPost("/{pseudonym}/step", (string pseudonym, StepRequest request, HttpContext http, CaseProcess process) =>
@@ -36,9 +32,7 @@ internal static class CaseLifecycleEndpoints
             .WithName("FinishStep")
             .WithSummary("Finish the current step and move the case to the next (stap-afronden); 409 when the case is no longer in the step given as from, or is in the last step.")
             .Produces<CaseSummary>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesCaseRefusals()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         cases.MapPut("/{pseudonym}/rasci/{step}", (string pseudonym, string step, RasciRequest request, HttpContext http, CaseDirection direction) =>
@@ -46,36 +40,28 @@ internal static class CaseLifecycleEndpoints
             .WithName("SetStepRoles")
             .WithSummary("Process direction sets the core partners' RASCI roles of one step (rasci-instellen); they replace the core partners' roles of that step.")
             .Produces<CaseSummary>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesCaseRefusals();
 
         cases.MapPost("/{pseudonym}/invitations", (string pseudonym, InvitationRequest request, HttpContext http, CaseDirection direction) =>
                 direction.InviteAsync(http.User, pseudonym, request, http.RequestAborted))
             .WithName("InviteShellPartner")
             .WithSummary("Process direction invites a shell partner until a moment in the future (rasci-instellen); it then holds the invited shell partners' roles, and none after that moment.")
             .Produces<CaseSummary>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesCaseRefusals();
 
         cases.MapDelete("/{pseudonym}/invitations/{partner}", (string pseudonym, string partner, HttpContext http, CaseDirection direction) =>
                 direction.WithdrawAsync(http.User, pseudonym, partner, http.RequestAborted))
             .WithName("WithdrawInvitation")
             .WithSummary("Process direction ends a shell partner's invitation now, with its roles on the case (rasci-instellen).")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesCaseRefusals();
 
         cases.MapPost("/{pseudonym}/closure", (string pseudonym, ClosureRequest request, HttpContext http, CaseProcess process) =>
                 process.CloseAsync(http.User, pseudonym, request, http.RequestAborted))
             .WithName("CloseCase")
             .WithSummary("Close the case with one of the convenant's closure reasons (dossier-sluiten); the anonymous evaluation record is written in the same transaction.")
             .Produces<CaseSummary>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesCaseRefusals()
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 }

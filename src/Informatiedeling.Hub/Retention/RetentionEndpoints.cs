@@ -1,3 +1,4 @@
+using Informatiedeling.Hub.Cases;
 using Informatiedeling.Hub.Authentication;
 using Informatiedeling.Hub.Hosting;
 using Informatiedeling.Storage.Retention;
@@ -33,9 +34,7 @@ internal static class RetentionEndpoints
                 "Allowed to om and politie holding a role on the case in any step; refused with 403 to partners with a role, answered as a missing case (404) " +
                 "to those without. Recorded in the access log before it takes effect.")
             .Produces<LegalHoldPlaced>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesCaseRefusals()
             .ProducesProblem(StatusCodes.Status409Conflict);
         holds.MapDelete("/{id}", (string pseudonym, string id, HttpContext http, LegalHoldBroker broker) =>
                 broker.LiftAsync(http.User, pseudonym, id, http.RequestAborted))
