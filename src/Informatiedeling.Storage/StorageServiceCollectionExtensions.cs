@@ -61,7 +61,7 @@ public static class StorageServiceCollectionExtensions
         _ = settings.Provider switch
         {
             StorageProvider.Sqlite => options.UseSqlite(connectionString),
-            StorageProvider.PostgreSql => options.UseNpgsql(PostgresConnections.WithPreparedStatements(connectionString)),
+            StorageProvider.PostgreSql => options.UseNpgsql(PostgresConnections.WithHubDefaults(connectionString)),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Provider, "Unknown storage provider."),
         };
 

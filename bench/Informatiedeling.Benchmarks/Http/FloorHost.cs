@@ -40,7 +40,7 @@ internal static class FloorHost
         var audience = builder.Configuration["Floor:Audience"]!;
         var partner = builder.Configuration["Floor:Partner"]!;
         // Statements prepared as the hub prepares its own.
-        var connection = Informatiedeling.Storage.PostgresConnections.WithPreparedStatements(builder.Configuration["Floor:Connection"]!);
+        var connection = Informatiedeling.Storage.PostgresConnections.WithHubDefaults(builder.Configuration["Floor:Connection"]!);
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connection));
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {

@@ -40,7 +40,7 @@ public sealed class AccessLogStore : IAsyncDisposable
         _settings = settings;
         if (settings.Provider == StorageProvider.PostgreSql)
         {
-            _postgres = NpgsqlDataSource.Create(PostgresConnections.WithPreparedStatements(settings.ConnectionString));
+            _postgres = NpgsqlDataSource.Create(PostgresConnections.WithHubDefaults(settings.ConnectionString));
         }
     }
 
@@ -90,13 +90,28 @@ public sealed class AccessLogStore : IAsyncDisposable
     /// Appends <paramref name="records"/> in <paramref name="batch"/>'s transaction and commits it; returns the seq
     /// of the first, only once the commit is durable, and throws when it is not.
     /// </summary>
-    public static async Task<long> CommitBatchAsync(BegunBatch batch, IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt)
+    public static Task<long> CommitBatchAsync(BegunBatch batch, IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        ArgumentNullException.ThrowIfNull(records);
+        return CommitBatchAsync(batch, PrepareContinuing(batch.Head, records, recordedAt));
+    }
+
+    /// <summary>
+    /// Commits <paramref name="rows"/>, encoded from <paramref name="batch"/>'s head (<see cref="PrepareContinuing"/>
+    /// with <see cref="BegunBatch.Head"/>), in the batch's transaction; as <see cref="CommitBatchAsync(BegunBatch, IReadOnlyList{AccessRecord}, DateTimeOffset)"/>.
+    /// </summary>
+    public static async Task<long> CommitBatchAsync(BegunBatch batch, ContinuingBatch rows)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(rows);
         try
         {
-            await WriteAndCommitAsync(batch.Connection, batch.Head, records, recordedAt);
+            if (!ReferenceEquals(rows.From, batch.Head))
+            {
+                throw new ArgumentException("The rows were not encoded from the head the batch holds.", nameof(rows));
+            }
+
+            await WriteAndCommitAsync(batch.Connection, rows);
             return batch.Head.Size;
         }
         catch
@@ -111,13 +126,86 @@ public sealed class AccessLogStore : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Encodes <paramref name="records"/> to follow <paramref name="from"/>, a head this instance expects the log to have
+    /// when the batch gets the lock (the head its last batch left): the rows and the head they leave, for
+    /// <see cref="TryCommitContinuingAsync"/>. Nothing is written.
+    /// </summary>
+    public static ContinuingBatch PrepareContinuing(LogHead from, IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(records);
+        return new ContinuingBatch(from, Prepare(from, records, recordedAt), records.Count, recordedAt);
+    }
+
+    /// <summary>
+    /// Appends a batch in one round trip on PostgreSQL: BEGIN, the append lock, the rows with the new head, COMMIT. The
+    /// rows and the head are written only if, once the lock is held, the head is still the one the batch continues
+    /// from; then it returns true once the commit is durable. It returns false, having written nothing, when the
+    /// head moved (another instance appended, or the batch this one followed failed): append through
+    /// <see cref="AppendBatchAsync"/> then, which reads the head under the lock. Throws when the commit failed.
+    /// </summary>
+    public async Task<bool> TryCommitContinuingAsync(ContinuingBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var source = _postgres ?? throw new InvalidOperationException("A batch continues from a head it expects on PostgreSQL only.");
+        await using var connection = await source.OpenConnectionAsync(CancellationToken.None);
+        try
+        {
+            await using var write = new NpgsqlBatch(connection);
+            write.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"));
+            write.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = on"));
+            var take = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
+            take.Parameters.Add(new NpgsqlParameter { Value = AppendLockKey });
+            write.BatchCommands.Add(take);
+
+            // A statement after the lock, so its snapshot sees the previous holder's commit (as in LockAndReadHeadAsync).
+            // The head moves only if it is still the expected one, and the rows go in only if it moved: one statement,
+            // so both or neither.
+            var insert = InsertRows(batch.Rows, batch.RecordedAt, """
+                WITH moved AS (
+                    UPDATE access_log_head SET size = $10, subtree_roots = $11, updated_at = $2
+                    WHERE id = 1 AND size = $12 AND subtree_roots = $13
+                    RETURNING 1)
+                INSERT INTO access_log (seq, recorded_at, leaf, leaf_hash, event_kind, case_pseudonym, partner, purpose, decision)
+                SELECT s, $2, l, h, k, c, p, u, d FROM unnest($1, $3, $4, $5, $6, $7, $8, $9) AS t(s, l, h, k, c, p, u, d)
+                WHERE EXISTS (SELECT FROM moved)
+                """);
+            insert.Parameters.Add(new NpgsqlParameter { Value = batch.To.Size });
+            insert.Parameters.Add(new NpgsqlParameter { Value = batch.To.SubtreeRoots, NpgsqlDbType = NpgsqlDbType.Bytea });
+            insert.Parameters.Add(new NpgsqlParameter { Value = batch.From.Size });
+            insert.Parameters.Add(new NpgsqlParameter { Value = batch.From.SubtreeRoots, NpgsqlDbType = NpgsqlDbType.Bytea });
+            write.BatchCommands.Add(insert);
+            write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+
+            // Not cancellable: once the rows are sent, the caller learns the outcome of the commit, not a guess.
+            await write.ExecuteNonQueryAsync(CancellationToken.None);
+            if (insert.RecordsAffected == batch.Count)
+            {
+                return true;
+            }
+
+            if (insert.RecordsAffected == 0)
+            {
+                return false; // the head had moved; the empty transaction committed nothing
+            }
+
+            throw new InvalidOperationException("The access-log batch wrote only part of its rows; it was not acknowledged.");
+        }
+        catch
+        {
+            await RollBackAsync(connection);
+            throw;
+        }
+    }
+
     private static async Task<long> AppendPostgresAsync(NpgsqlDataSource source, IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt, CancellationToken cancellationToken)
     {
         await using var connection = await source.OpenConnectionAsync(cancellationToken);
         try
         {
             var head = await LockAndReadHeadAsync(connection, cancellationToken);
-            await WriteAndCommitAsync(connection, head, records, recordedAt);
+            await WriteAndCommitAsync(connection, PrepareContinuing(head, records, recordedAt));
             return head.Size;
         }
         catch
@@ -151,23 +239,14 @@ public sealed class AccessLogStore : IAsyncDisposable
         return await ReadHeadAsync(reader, cancellationToken);
     }
 
-    private static async Task WriteAndCommitAsync(NpgsqlConnection connection, LogHead head, IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt)
+    private static async Task WriteAndCommitAsync(NpgsqlConnection connection, ContinuingBatch batch)
     {
-        var rows = Prepare(head, records, recordedAt);
+        var (rows, recordedAt) = (batch.Rows, batch.RecordedAt);
         await using var write = new NpgsqlBatch(connection);
-        var insert = new NpgsqlBatchCommand("""
+        var insert = InsertRows(rows, recordedAt, """
             INSERT INTO access_log (seq, recorded_at, leaf, leaf_hash, event_kind, case_pseudonym, partner, purpose, decision)
             SELECT s, $2, l, h, k, c, p, u, d FROM unnest($1, $3, $4, $5, $6, $7, $8, $9) AS t(s, l, h, k, c, p, u, d)
             """);
-        insert.Parameters.Add(new NpgsqlParameter { Value = rows.Seqs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        insert.Parameters.Add(new NpgsqlParameter { Value = recordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        insert.Parameters.Add(new NpgsqlParameter { Value = rows.Leaves, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-        insert.Parameters.Add(new NpgsqlParameter { Value = rows.Hashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-        foreach (var column in new[] { rows.Kinds, rows.Cases, rows.Partners, rows.Purposes, rows.Decisions })
-        {
-            insert.Parameters.Add(new NpgsqlParameter { Value = column, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        }
-
         write.BatchCommands.Add(insert);
         var update = new NpgsqlBatchCommand("UPDATE access_log_head SET size = $1, subtree_roots = $2, updated_at = $3 WHERE id = 1");
         update.Parameters.Add(new NpgsqlParameter { Value = rows.Head.Size });
@@ -178,10 +257,26 @@ public sealed class AccessLogStore : IAsyncDisposable
 
         // Not cancellable: once the rows are sent, the caller learns the outcome of the commit, not a guess.
         await write.ExecuteNonQueryAsync(CancellationToken.None);
-        if (insert.RecordsAffected != records.Count || update.RecordsAffected != 1)
+        if (insert.RecordsAffected != batch.Count || update.RecordsAffected != 1)
         {
             throw new InvalidOperationException("The access-log batch did not write every row and the head; it was not acknowledged.");
         }
+    }
+
+    /// <summary>The rows as parameters $1 to $9 of <paramref name="sql"/>: seqs, the time, leaves, hashes, then the five indexed columns.</summary>
+    private static NpgsqlBatchCommand InsertRows(PreparedRows rows, DateTimeOffset recordedAt, string sql)
+    {
+        var insert = new NpgsqlBatchCommand(sql);
+        insert.Parameters.Add(new NpgsqlParameter { Value = rows.Seqs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        insert.Parameters.Add(new NpgsqlParameter { Value = recordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        insert.Parameters.Add(new NpgsqlParameter { Value = rows.Leaves, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        insert.Parameters.Add(new NpgsqlParameter { Value = rows.Hashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+        foreach (var column in new[] { rows.Kinds, rows.Cases, rows.Partners, rows.Purposes, rows.Decisions })
+        {
+            insert.Parameters.Add(new NpgsqlParameter { Value = column, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        }
+
+        return insert;
     }
 
     private static Task RollBackAsync(NpgsqlConnection connection) => AccessLogStoreRollback.RollBackAsync(connection);
@@ -482,7 +577,7 @@ public sealed class AccessLogStore : IAsyncDisposable
         command.Parameters.Add(parameter);
     }
 
-    private sealed class PreparedRows(int count)
+    internal sealed class PreparedRows(int count)
     {
         public long[] Seqs { get; } = new long[count];
         public byte[][] Leaves { get; } = new byte[count][];
@@ -494,6 +589,30 @@ public sealed class AccessLogStore : IAsyncDisposable
         public string?[] Decisions { get; } = new string?[count];
         public LogHead Head { get; set; } = new(0, []);
     }
+}
+
+/// <summary>A batch encoded to continue from the head an instance expects (<see cref="AccessLogStore.PrepareContinuing"/>), not yet written.</summary>
+public sealed class ContinuingBatch
+{
+    internal ContinuingBatch(LogHead from, AccessLogStore.PreparedRows rows, int count, DateTimeOffset recordedAt)
+    {
+        From = from;
+        Rows = rows;
+        Count = count;
+        RecordedAt = recordedAt;
+    }
+
+    /// <summary>The head the batch continues from: its first record takes seq <c>From.Size</c>.</summary>
+    public LogHead From { get; }
+
+    /// <summary>The head the log has once the batch is committed.</summary>
+    public LogHead To => Rows.Head;
+
+    internal AccessLogStore.PreparedRows Rows { get; }
+
+    internal int Count { get; }
+
+    internal DateTimeOffset RecordedAt { get; }
 }
 
 /// <summary>A batch begun on PostgreSQL: its transaction holds the append lock and has read the head it continues from.</summary>

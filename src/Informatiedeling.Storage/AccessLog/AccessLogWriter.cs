@@ -7,10 +7,17 @@ namespace Informatiedeling.Storage.AccessLog;
 /// <summary>
 /// Group commit: callers queue their record and wait; one writer per hub instance drains the queue and appends a
 /// whole batch in one transaction, then acknowledges every record in it (or fails every one). Throughput comes from
-/// the batch, not from holding a lock across each commit. On PostgreSQL the next batch is begun while the one before
-/// it commits: its lock request waits in the server, so it holds the lock and has the head as soon as that commit is
-/// done, and takes up every record that came in meanwhile. At most two batches are under way, one committing and one
-/// waiting for the lock; the lock still orders them, and each is acknowledged only after its own commit.
+/// the batch, not from holding a lock across each commit.
+/// <para>
+/// On PostgreSQL a batch is one round trip when the writer knows the head it continues from: the head its own last
+/// batch leaves, which is the log's head unless another instance appended since or that batch failed. The batch is
+/// sent with that head as its condition (<see cref="AccessLogStore.TryCommitContinuingAsync"/>); if the head moved,
+/// it wrote nothing and is appended again from the head read under the lock. When the head is not known (at start,
+/// after a batch that did not go as planned), the next batch is begun while the one before it commits: its lock
+/// request waits in the server, so it has the head as soon as that commit is done, and takes up every record that
+/// came in meanwhile. Either way at most two batches are under way, the second waiting in the server for the first's
+/// lock; the lock orders them, and each is acknowledged only after its own commit.
+/// </para>
 /// </summary>
 public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
 {
@@ -100,7 +107,8 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "AppendAsync owns the begun batch and disposes it on every path.")]
     private async Task DrainAsync()
     {
-        var committing = Task.CompletedTask;
+        var committing = Task.FromResult(true);
+        LogHead? next = null; // the head the batch under way leaves, if it goes as planned; null when not known
         while (await _queue.Reader.WaitToReadAsync())
         {
             if (!_store.CanBeginAhead)
@@ -109,25 +117,71 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
                 continue;
             }
 
-            BegunBatch begun;
-            try
+            Task<bool> commit;
+            var continued = next is not null;
+            if (next is not null)
             {
-                // Returns once the batch before this one (still committing, on its own connection) has ended.
-                begun = await _store.BeginBatchAsync(CancellationToken.None);
+                var batch = Take();
+                if (Encode(batch, next) is not { } continuing)
+                {
+                    continue;
+                }
+
+                commit = ContinueAsync(batch, continuing);
+                next = continuing.To;
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            else
             {
-                Fail(Take(), e);
-                continue;
+                BegunBatch begun;
+                try
+                {
+                    // Returns once the batch before this one (still committing, on its own connection) has ended.
+                    begun = await _store.BeginBatchAsync(CancellationToken.None);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    Fail(Take(), e);
+                    continue;
+                }
+
+                // Taken now, after the lock: everything that came in while the batch before committed.
+                var batch = Take();
+                if (Encode(batch, begun.Head) is not { } rows)
+                {
+                    await begun.DisposeAsync();
+                    continue;
+                }
+
+                commit = AppendAsync(batch, begun, rows);
+                next = rows.To;
             }
 
-            // Taken now, after the lock: everything that came in while the batch before committed.
-            var commit = AppendAsync(Take(), begun);
-            await committing;
+            // A batch that continued from the head the one before it was to leave finds the head moved if that one did
+            // not go as planned, and appends again: the head after it is then not known. A begun batch read the head
+            // under the lock, after the one before it ended, and knows it either way.
+            if (!await committing && continued)
+            {
+                next = null;
+            }
+
             committing = commit;
         }
 
         await committing;
+    }
+
+    /// <summary>The batch encoded to follow <paramref name="head"/>; null, with every record in it failed, if it cannot be.</summary>
+    private ContinuingBatch? Encode(List<Pending> batch, LogHead head)
+    {
+        try
+        {
+            return AccessLogStore.PrepareContinuing(head, batch.ConvertAll(p => p.Record), _time.GetUtcNow());
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Fail(batch, e);
+            return null;
+        }
     }
 
     private List<Pending> Take()
@@ -141,26 +195,56 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
         return batch;
     }
 
-    /// <summary>Appends and commits the batch (in <paramref name="begun"/> if given) and acknowledges every record in it, or fails every one.</summary>
-    private async Task AppendAsync(List<Pending> batch, BegunBatch? begun)
+    /// <summary>Appends and commits the batch (in <paramref name="begun"/> if given, as <paramref name="rows"/>) and acknowledges every record in it, or fails every one; true if it committed.</summary>
+    private async Task<bool> AppendAsync(List<Pending> batch, BegunBatch? begun, ContinuingBatch? rows = null)
     {
         await using (begun)
         {
             try
             {
-                var records = batch.ConvertAll(p => p.Record);
                 var first = begun is null
-                    ? await _store.AppendBatchAsync(records, _time.GetUtcNow(), CancellationToken.None)
-                    : await AccessLogStore.CommitBatchAsync(begun, records, _time.GetUtcNow());
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Acknowledged.TrySetResult(first + i);
-                }
+                    ? await _store.AppendBatchAsync(batch.ConvertAll(p => p.Record), _time.GetUtcNow(), CancellationToken.None)
+                    : await AccessLogStore.CommitBatchAsync(begun, rows!);
+                Acknowledge(batch, first);
+                return true;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 Fail(batch, e);
+                return false;
             }
+        }
+    }
+
+    /// <summary>
+    /// Commits a batch that continues from the head the writer expects, in one round trip; if the head moved, appends it
+    /// again from the head as it is. True only if it committed as planned, leaving the head the writer expects next.
+    /// </summary>
+    private async Task<bool> ContinueAsync(List<Pending> batch, ContinuingBatch rows)
+    {
+        try
+        {
+            if (await _store.TryCommitContinuingAsync(rows))
+            {
+                Acknowledge(batch, rows.From.Size);
+                return true;
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Fail(batch, e);
+            return false;
+        }
+
+        await AppendAsync(batch, null);
+        return false;
+    }
+
+    private static void Acknowledge(List<Pending> batch, long first)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Acknowledged.TrySetResult(first + i);
         }
     }
 

@@ -6,15 +6,23 @@ using Npgsql;
 
 namespace Informatiedeling.Hub.Tests.Hosting;
 
-/// <summary>The hub keeps its hot statements prepared on PostgreSQL, unless the operator's connection string says otherwise.</summary>
+/// <summary>The hub keeps its hot statements prepared on PostgreSQL and skips the session reset of pooled connections, unless the operator's connection string says otherwise.</summary>
 public sealed class PostgresConnectionsTests
 {
     [Fact]
     public void Automatic_preparation_is_on_unless_the_connection_string_sets_it()
     {
-        Assert.Equal(PostgresConnections.MaxAutoPrepare, new NpgsqlConnectionStringBuilder(PostgresConnections.WithPreparedStatements("Host=db;Database=hub")).MaxAutoPrepare);
-        Assert.Equal(0, new NpgsqlConnectionStringBuilder(PostgresConnections.WithPreparedStatements("Host=db;Database=hub;Max Auto Prepare=0")).MaxAutoPrepare);
-        Assert.Equal(10, new NpgsqlConnectionStringBuilder(PostgresConnections.WithPreparedStatements("Host=db;maxautoprepare=10")).MaxAutoPrepare);
+        Assert.Equal(PostgresConnections.MaxAutoPrepare, new NpgsqlConnectionStringBuilder(PostgresConnections.WithHubDefaults("Host=db;Database=hub")).MaxAutoPrepare);
+        Assert.Equal(0, new NpgsqlConnectionStringBuilder(PostgresConnections.WithHubDefaults("Host=db;Database=hub;Max Auto Prepare=0")).MaxAutoPrepare);
+        Assert.Equal(10, new NpgsqlConnectionStringBuilder(PostgresConnections.WithHubDefaults("Host=db;maxautoprepare=10")).MaxAutoPrepare);
+    }
+
+    [Fact]
+    public void Pooled_connections_are_not_reset_unless_the_connection_string_asks_for_it()
+    {
+        Assert.True(new NpgsqlConnectionStringBuilder(PostgresConnections.WithHubDefaults("Host=db;Database=hub")).NoResetOnClose);
+        Assert.False(new NpgsqlConnectionStringBuilder(PostgresConnections.WithHubDefaults("Host=db;Database=hub;No Reset On Close=false")).NoResetOnClose);
+        Assert.False(new NpgsqlConnectionStringBuilder(PostgresConnections.WithHubDefaults("Host=db;noresetonclose=false")).NoResetOnClose);
     }
 
     [Fact]
