@@ -20,6 +20,8 @@ namespace Informatiedeling.Benchmarks.Http;
 /// Closed-loop callers at saturation measure throughput, but their latency is then queueing (32 callers / throughput);
 /// so the same run then offers both a fixed rate (<c>--rate</c>: requests a second, or a percentage of the floor's
 /// saturation throughput; default 25 % and 50 %) and reports latency from each request's due time, as wrk2 does.
+/// At each rate it also measures what no request can undercut on the machine: the floor's <c>/health/ready</c>
+/// (no token, no database: the HTTP round trip alone, "no-op"), and before the load, the disk's flush (<see cref="DiskProbe"/>).
 /// </summary>
 /// <summary>An offered rate: requests a second, or (<see cref="Percent"/>) a percentage of the floor's saturation throughput.</summary>
 internal sealed record OfferedRate(double Value, bool Percent)
@@ -82,6 +84,7 @@ internal static class HttpLoad
         await output.WriteLineAsync($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()}");
         await output.WriteLineAsync($"PostgreSQL with fsync=on, synchronous_commit=on; {callers} concurrent callers, keep-alive; {Cases} cases; warm-up {WarmUp.TotalSeconds:F0} s; hub and floor in turns, {Rounds} windows of {(Window / Rounds).TotalSeconds:F0} s each ({RoundWarmUp.TotalSeconds:F0} s warm-up before each later one)");
 
+        await output.WriteLineAsync(DiskProbe.Describe(Path.GetDirectoryName(server.DataDirectory)!));
         var database = CpuMeter.ForPostgres(server.DataDirectory);
         await using var hub = await HubProcess.StartAsync(HubEnvironment(connection, provider.Issuer), TimeSpan.FromSeconds(90));
         using var hubClient = LoadRun.Client(hub.BaseAddress, callers);
@@ -120,23 +123,27 @@ internal static class HttpLoad
         var cpuRatio = (floorResult.CpuPerRequest.Server + floorResult.CpuPerRequest.Database) / (hubResult.CpuPerRequest.Server + hubResult.CpuPerRequest.Database);
 
         // Fixed offered load: the latency of a read when the hub is not saturated, hub and floor at the same rate.
-        var fixedRates = new List<(FixedRateResult Hub, FixedRateResult Floor)>();
+        var fixedRates = new List<(FixedRateResult Hub, FixedRateResult Floor, FixedRateResult NoOp)>();
+        IReadOnlyList<string> noOp = ["/health/ready"];
         foreach (var offered in rates)
         {
             var rate = offered.Percent ? floorResult.PerSecond * offered.Value / 100 : offered.Value;
             var hubFixed = new List<FixedRateResult>();
             var floorFixed = new List<FixedRateResult>();
+            var noOpFixed = new List<FixedRateResult>();
             for (var round = 0; round < RateRounds; round++)
             {
                 hubFixed.Add(await FixedRateRun.RunAsync(hubClient, tokens, paths, rate, RateWarmUp, RateWindow, new CpuMeter(hub.ProcessId), database));
                 floorFixed.Add(await FixedRateRun.RunAsync(floorClient, tokens, paths, rate, RateWarmUp, RateWindow, new CpuMeter(floor.ProcessId), database));
+                noOpFixed.Add(await FixedRateRun.RunAsync(floorClient, tokens, noOp, rate, RateWarmUp, RateWindow, new CpuMeter(floor.ProcessId), database));
             }
 
-            fixedRates.Add((FixedRateResult.Combine(hubFixed), FixedRateResult.Combine(floorFixed)));
+            fixedRates.Add((FixedRateResult.Combine(hubFixed), FixedRateResult.Combine(floorFixed), FixedRateResult.Combine(noOpFixed)));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"fixed rate {rate:N0} req/s ({offered}; {callers} callers together, {RateRounds} windows of {RateWindow.TotalSeconds:F0} s each side, latency from each request's due time), load average {LoadAverage()}:"));
             await ReportFixed(output, "hub  ", fixedRates[^1].Hub);
             await ReportFixed(output, "floor", fixedRates[^1].Floor);
+            await ReportFixed(output, "no-op", fixedRates[^1].NoOp);
         }
 
         var throughputMet = ratio >= 0.5;
@@ -144,13 +151,13 @@ internal static class HttpLoad
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"  throughput: hub {hubResult.PerSecond:N0} req/s = {ratio:P0} of the floor's {floorResult.PerSecond:N0} req/s at saturation, {callers} callers (target >= 50 %): {(throughputMet ? "met" : "NOT met")}; by CPU per request, server and database: {cpuRatio:P0}"));
         var latencyMet = fixedRates.Count > 0;
-        foreach (var (hubFixed, floorFixed) in fixedRates)
+        foreach (var (hubFixed, floorFixed, noOpFixed) in fixedRates)
         {
             var p99 = hubFixed.FromSchedule.Quantile(0.99);
             var met = p99 <= LatencyTarget && hubFixed.KeptUp && hubFixed.FromSchedule.Failures == 0;
             latencyMet &= met;
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"  latency at offered {hubFixed.Offered:N0} req/s: hub p50 {hubFixed.FromSchedule.Quantile(0.5).TotalMilliseconds:F2} ms, p99 {p99.TotalMilliseconds:F2} ms (target <= 5 ms): {(met ? "met" : "NOT met")}{(hubFixed.KeptUp ? "" : " (the hub did not keep up with the offered rate)")}; floor p50 {floorFixed.FromSchedule.Quantile(0.5).TotalMilliseconds:F2} ms, p99 {floorFixed.FromSchedule.Quantile(0.99).TotalMilliseconds:F2} ms"));
+                $"  latency at offered {hubFixed.Offered:N0} req/s: hub p50 {hubFixed.FromSchedule.Quantile(0.5).TotalMilliseconds:F2} ms, p99 {p99.TotalMilliseconds:F2} ms (target <= 5 ms): {(met ? "met" : "NOT met")}{(hubFixed.KeptUp ? "" : " (the hub did not keep up with the offered rate)")}; floor p50 {floorFixed.FromSchedule.Quantile(0.5).TotalMilliseconds:F2} ms, p99 {floorFixed.FromSchedule.Quantile(0.99).TotalMilliseconds:F2} ms; no-op p50 {noOpFixed.FromSchedule.Quantile(0.5).TotalMilliseconds:F2} ms, p99 {noOpFixed.FromSchedule.Quantile(0.99).TotalMilliseconds:F2} ms"));
         }
 
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
