@@ -91,6 +91,44 @@ public sealed class UpcomingPagingTests
 
     [Theory]
     [MemberData(nameof(Engines))]
+    public async Task A_hold_lifted_between_pages_leaves_no_gap(string engine)
+    {
+        await using var hub = await HoldsHub.StartAsync(engine);
+        var now = hub.Clock.GetUtcNow();
+        var held = await hub.NewCaseAsync();
+        var other = await hub.NewCaseAsync();
+        await hub.CloseAsync(held, now.AddDays(-400));
+        await hub.CloseAsync(other, now.AddDays(-50));
+        var hold = await PrivacyOfficerTests.PlaceAsync(hub, held, "om", "strafzaak loopt", 500);
+        var officer = await hub.PrivacyOfficerAsync();
+        var om = await hub.TokenAsync("om");
+        var full = Entries(await hub.JsonAsync(await hub.SendAsync(HttpMethod.Get, "/retention/upcoming", officer)));
+        Assert.Equal([other, other, other], full.Take(3).Select(e => e.Case)); // the held case's categories wait for the hold
+
+        // Lifted after the first page: a listing from now on has the held case's first categories long overdue, ahead
+        // of where the first page ended; this listing keeps them where they were.
+        var first = await hub.JsonAsync(await hub.SendAsync(HttpMethod.Get, "/retention/upcoming?limit=3", officer));
+        hub.Clock.Advance(TimeSpan.FromSeconds(1));
+        using (var lifted = await hub.SendAsync(HttpMethod.Delete, $"/cases/{held}/holds/{hold}", om))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, lifted.StatusCode);
+        }
+
+        var pages = new List<JsonElement> { first };
+        while (pages[^1].GetProperty("next").GetString() is { } next)
+        {
+            Assert.True(pages.Count < 20, "the cursor does not advance");
+            pages.Add(await hub.JsonAsync(await hub.SendAsync(HttpMethod.Get, $"/retention/upcoming?limit=3&after={Uri.EscapeDataString(next)}", officer)));
+        }
+
+        Assert.Equal(full, pages.SelectMany(Entries).ToList());
+        var fresh = Entries(await hub.JsonAsync(await hub.SendAsync(HttpMethod.Get, "/retention/upcoming", officer)));
+        Assert.Equal([held, held], fresh.Take(2).Select(e => e.Case));
+        Assert.All(fresh.Where(e => e.Case == held), e => Assert.Null(e.HeldUntil));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
     public async Task Before_lists_only_the_purges_due_before_that_date_page_by_page(string engine)
     {
         await using var hub = await HoldsHub.StartAsync(engine);
