@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Informatiedeling.AccessLog.Records;
 using Informatiedeling.Cases;
+using Informatiedeling.Hub.Cases;
 using Informatiedeling.Policy;
 using Informatiedeling.Retention;
 using Informatiedeling.Storage.AccessLog;
@@ -24,6 +25,8 @@ internal sealed class PrivacyOfficerBroker(
 {
     public const string HoldsOperation = "retention.holds.read";
     public const string UpcomingOperation = "retention.upcoming.read";
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
 
     public async Task<IResult> HoldsAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
@@ -49,33 +52,77 @@ internal sealed class PrivacyOfficerBroker(
     }
 
     /// <summary>
-    /// Every closed case with a category not yet purged: per category the date it will be purged, by the convenant's
-    /// retention calculation (<see cref="RetentionSchedule"/>) with the case's active holds, its rule and article.
+    /// A page of the categories of closed cases not yet purged: per category the date it will be purged, by the
+    /// convenant's retention calculation (<see cref="RetentionSchedule"/>) with the case's holds, its rule and article;
+    /// in the order of purge date, case pseudonym, category. A listing describes one instant, that of its first page:
+    /// the cursor carries it, so a hold placed or a case closed while the officer pages on moves nothing between pages
+    /// (a category purged meanwhile drops out). One access-log record per page, before it is answered.
     /// </summary>
-    public async Task<IResult> UpcomingAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
+    public async Task<IResult> UpcomingAsync(ClaimsPrincipal user, string? afterText, string? limitText, string? beforeText, CancellationToken cancellationToken)
     {
         var engine = policy.Current;
         var now = time.GetUtcNow();
-        var closed = await overview.ClosedCasesAsync(cancellationToken);
-        var held = await activeHolds.ActiveHoldsAsync([.. closed.Select(c => c.Pseudonym.Value)], now, cancellationToken);
-        var cases = new List<UpcomingCase>(closed.Count);
+        var problems = new List<string>();
+        UpcomingCursor? after = null;
+        if (afterText is not null && (!UpcomingCursor.TryParse(afterText, out after) || after.At > now))
+        {
+            problems.Add("'after' must be the 'next' of an earlier page, as given");
+        }
+
+        var limit = DefaultLimit;
+        if (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
+        {
+            problems.Add($"'limit' must be a whole number from 1 to {MaxLimit}");
+        }
+
+        DateTimeOffset? before = null;
+        if (beforeText is not null)
+        {
+            if (DateTimeOffset.TryParse(beforeText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                before = parsed;
+            }
+            else
+            {
+                problems.Add("'before' must be a date or a date and time (ISO 8601, such as 2027-01-01 or 2027-01-01T00:00:00Z)");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            await accessLog.AppendAsync(
+                RetentionRecords.For(user, AccessEventKind.AccessDecision, UpcomingOperation, AccessDecision.Error, now, engine, role: RetentionRecords.PrivacyOfficerRole),
+                cancellationToken);
+            return Problems.BadRequest("The listing's cursor, limit or date is not valid", problems);
+        }
+
+        // Every category still to be purged as of the listing's instant, in one order that does not depend on the page.
+        var at = after?.At ?? now;
+        var closed = (await overview.ClosedCasesAsync(cancellationToken)).Where(c => c.ClosedAt <= at).ToList();
+        var held = await activeHolds.ActiveHoldsAsync([.. closed.Select(c => c.Pseudonym.Value)], at, cancellationToken);
+        var listing = new List<UpcomingPurge>();
         foreach (var closedCase in closed)
         {
             DateTimeOffset? heldUntil = held.TryGetValue(closedCase.Pseudonym.Value, out var until) ? until : null;
-            var schedule = RetentionSchedule.For(engine.Set, closedCase.ClosedAt, heldUntil, now, closedCase.Purged);
-            if (schedule.Count == 0)
+            foreach (var c in RetentionSchedule.For(engine.Set, closedCase.ClosedAt, heldUntil, at, closedCase.Purged))
             {
-                continue;
+                var purge = new UpcomingPurge(closedCase.Pseudonym.Value, c.Category, c.DueAt, c.PeriodEndsAt, c.Rule, c.Article,
+                    PostponedByHold: c.HeldUntil is { } h && h > c.PeriodEndsAt, c.Due, closedCase.ClosedAt, heldUntil);
+                if ((before is null || purge.PurgeAt < before) && (after is null || after.Precedes(purge)))
+                {
+                    listing.Add(purge);
+                }
             }
-
-            cases.Add(new UpcomingCase(closedCase.Pseudonym.Value, closedCase.ClosedAt, heldUntil, [.. schedule.Select(c => new UpcomingCategory(
-                c.Category, c.DueAt, c.PeriodEndsAt, c.Rule, c.Article, PostponedByHold: c.HeldUntil is { } h && h > c.PeriodEndsAt, c.Due))]));
         }
 
+        listing.Sort(UpcomingCursor.Order);
+        var page = listing.Take(limit).ToList();
+        var next = listing.Count > limit ? new UpcomingCursor(at, page[^1].PurgeAt, page[^1].Case, page[^1].Category).ToString() : null;
         await accessLog.AppendAsync(
             RetentionRecords.For(user, AccessEventKind.AccessDecision, UpcomingOperation, AccessDecision.Permit, now, engine,
-                role: RetentionRecords.PrivacyOfficerRole, subject: string.Create(CultureInfo.InvariantCulture, $"cases={cases.Count}")),
+                role: RetentionRecords.PrivacyOfficerRole,
+                subject: string.Create(CultureInfo.InvariantCulture, $"purges={page.Count};cases={page.Select(p => p.Case).Distinct(StringComparer.Ordinal).Count()};more={next is not null}")),
             cancellationToken);
-        return TypedResults.Ok(new UpcomingPurges(now, cases));
+        return TypedResults.Ok(new UpcomingPurgePage(at, page, next));
     }
 }

@@ -12,13 +12,19 @@ public sealed record ActiveLegalHold(
 
 public sealed record ActiveLegalHolds(DateTimeOffset At, IReadOnlyList<ActiveLegalHold> Holds);
 
-/// <summary>When each category of a closed case not yet purged will be purged, under which rule, and whether a hold postpones it.</summary>
-public sealed record UpcomingCategory(
-    string Category, DateTimeOffset PurgeAt, DateTimeOffset PeriodEndsAt, string Rule, string Article, bool PostponedByHold, bool Due);
+/// <summary>
+/// When one category of a closed case not yet purged will be purged, under which rule and article, whether a legal hold
+/// postpones it (and until when the case is held), and whether it is due now.
+/// </summary>
+public sealed record UpcomingPurge(
+    string Case, string Category, DateTimeOffset PurgeAt, DateTimeOffset PeriodEndsAt, string Rule, string Article, bool PostponedByHold, bool Due,
+    DateTimeOffset ClosedAt, DateTimeOffset? HeldUntil);
 
-public sealed record UpcomingCase(string Case, DateTimeOffset ClosedAt, DateTimeOffset? HeldUntil, IReadOnlyList<UpcomingCategory> Categories);
-
-public sealed record UpcomingPurges(DateTimeOffset At, IReadOnlyList<UpcomingCase> Cases);
+/// <summary>
+/// A page of the upcoming purges as of <see cref="At"/> (the instant of the listing's first page), by purge date, case
+/// pseudonym, category; ask again with <c>after=</c><see cref="Next"/> for what follows (null: nothing follows).
+/// </summary>
+public sealed record UpcomingPurgePage(DateTimeOffset At, IReadOnlyList<UpcomingPurge> Purges, string? Next);
 
 /// <summary>One completed purge of a case: which categories, when, under which rules and articles.</summary>
 public sealed record PurgeNotice(

@@ -53,12 +53,19 @@ internal static class RetentionEndpoints
             .WithSummary("Privacy officer only: the active legal holds — case, placed by, until, and the reason unsealed. Recorded in the access log per hold.")
             .Produces<ActiveLegalHolds>()
             .ProducesProblem(StatusCodes.Status403Forbidden);
-        retention.MapGet("/upcoming", (HttpContext http, PrivacyOfficerBroker broker) => broker.UpcomingAsync(http.User, http.RequestAborted))
+        retention.MapGet("/upcoming", (
+                [FromQuery] string? after, [FromQuery] string? limit, [FromQuery] string? before, HttpContext http, PrivacyOfficerBroker broker) =>
+                broker.UpcomingAsync(http.User, after, limit, before, http.RequestAborted))
             .RequireAuthorization(PartnerClaims.PrivacyOfficerPolicy)
             .WithMetadata(new PrivacyOfficerRoute(PrivacyOfficerBroker.UpcomingOperation))
             .WithName("UpcomingPurges")
-            .WithSummary("Privacy officer only: the closed cases with, per category not yet purged, the date it will be purged, its rule and article, and whether a legal hold postpones it.")
-            .Produces<UpcomingPurges>()
+            .WithSummary("Privacy officer only: per category of a closed case not yet purged, the date it will be purged, its rule and article, and whether a legal hold postpones it; page by page.")
+            .WithDescription($"Ordered by purge date, then case pseudonym, then category. 'limit' 1 to {PrivacyOfficerBroker.MaxLimit}, default {PrivacyOfficerBroker.DefaultLimit}; " +
+                "'after' the opaque 'next' of the page before (absent: from the start; 'next' is null on the last page); 'before' a date or date and time: " +
+                "only purges due before it (give the same value with every page). A listing describes the instant of its first page ('at'): holds placed " +
+                "and cases closed while paging do not move entries between pages. Bad values are 400 problem details. Recorded in the access log per page.")
+            .Produces<UpcomingPurgePage>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         retention.MapGet("/purge-notices", (
                 [FromQuery] string? after, [FromQuery] string? limit, HttpContext http, PurgeNoticeBroker broker) =>

@@ -498,6 +498,51 @@ public sealed class AccessLogStore : IAsyncDisposable
         return found;
     }
 
+    /// <summary>
+    /// The records of <paramref name="kind"/> under any of <paramref name="cases"/>, oldest first, through the case
+    /// index. Reads only: nothing is recorded about the read (the callers are the hub's own processes).
+    /// </summary>
+    public async Task<IReadOnlyList<LoggedRecord>> OfCasesAsync(IReadOnlyCollection<string> cases, AccessEventKind kind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cases);
+        var found = new List<LoggedRecord>();
+        if (cases.Count == 0)
+        {
+            return found;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        foreach (var chunk in cases.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            await using var command = connection.CreateCommand();
+            AddParameter(command, "kind", AccessLogNames.Kind(kind));
+            string match;
+            if (_postgres is not null)
+            {
+                AddParameter(command, "cases", chunk);
+                match = "case_pseudonym = ANY(@cases)";
+            }
+            else
+            {
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    AddParameter(command, string.Create(CultureInfo.InvariantCulture, $"c{i}"), chunk[i]);
+                }
+
+                match = $"case_pseudonym IN ({string.Join(", ", chunk.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"@c{i}")))})";
+            }
+
+            command.CommandText = $"SELECT leaf FROM access_log WHERE {match} AND event_kind = @kind ORDER BY seq";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                found.Add(AccessRecordEncoding.Decode(reader.GetFieldValue<byte[]>(0)));
+            }
+        }
+
+        return [.. found.OrderBy(r => r.Seq)];
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_postgres is not null)

@@ -9,7 +9,8 @@ public sealed class LegalHoldQueries(IDbContextFactory<HubDbContext> factory)
 
     /// <summary>
     /// For each of <paramref name="cases"/> under an active hold at <paramref name="at"/> (placed at or before it,
-    /// not yet ended, not lifted): the latest end of its active holds. Cases without one are absent.
+    /// not yet ended, not lifted by then): the latest end of its active holds. Cases without one are absent. An
+    /// earlier <paramref name="at"/> sees the holds as they stood then (the privacy officer's listing pages on it).
     /// </summary>
     public async Task<IReadOnlyDictionary<string, DateTimeOffset>> ActiveHoldsAsync(
         IReadOnlyCollection<string> cases, DateTimeOffset at, CancellationToken cancellationToken)
@@ -24,12 +25,12 @@ public sealed class LegalHoldQueries(IDbContextFactory<HubDbContext> factory)
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         foreach (var chunk in cases.Distinct(StringComparer.Ordinal).Chunk(Batch))
         {
-            // SQLite cannot compare DateTimeOffset values in SQL; the few open holds of a batch are compared here.
+            // SQLite cannot compare DateTimeOffset values in SQL; the few holds of a batch are compared here.
             var open = await db.LegalHolds.AsNoTracking()
-                .Where(h => chunk.Contains(h.Case) && h.LiftedAt == null)
-                .Select(h => new { h.Case, h.PlacedAt, h.Until })
+                .Where(h => chunk.Contains(h.Case))
+                .Select(h => new { h.Case, h.PlacedAt, h.Until, h.LiftedAt })
                 .ToListAsync(cancellationToken);
-            foreach (var hold in open.Where(h => h.PlacedAt <= at && at < h.Until))
+            foreach (var hold in open.Where(h => h.PlacedAt <= at && at < h.Until && (h.LiftedAt is null || h.LiftedAt > at)))
             {
                 held[hold.Case] = held.TryGetValue(hold.Case, out var until) && until > hold.Until ? until : hold.Until;
             }

@@ -32,13 +32,16 @@ public sealed record RetentionRunResult(IReadOnlyList<PurgedCase> Purged, int He
 /// <item>in one case-database transaction its ciphertexts are deleted, <c>case_purges</c>, <c>case_shreds</c> and a
 /// <c>purge_notices</c> row written, and the blind index cleared once <c>statisch</c> is gone.</item>
 /// </list>
-/// A run killed between 3 and 4 leaves keys gone but the rows in place; the next run finds the case due again, sees
-/// its keys already destroyed (so the Purge record exists) and completes step 4 without logging a second time.
+/// A run killed after 2 leaves the Purge record in the log but the rows (and perhaps the keys) in place; the next run
+/// finds the case due again, finds in the access log the Purge records that already name its categories, and
+/// completes steps 3 and 4 without logging them a second time. A category is never due again once purged, so a Purge
+/// record naming a category not in <c>case_purges</c> is always that of a purge begun and not completed.
 /// </summary>
 public sealed class RetentionPurge(
     IDbContextFactory<HubDbContext> factory,
     CaseKeyRing keys,
     IAccessLog accessLog,
+    AccessLogStore accessLogStore,
     LegalHoldQueries holds,
     PolicyHolder policy,
     StorageSettings settings,
@@ -49,6 +52,9 @@ public sealed class RetentionPurge(
 
     /// <summary>The statisch category: the blind index derives from its name and date of birth.</summary>
     public const string StatischCategory = "statisch";
+
+    /// <summary>The subject of a Purge record: this prefix, then the purged categories, comma-separated.</summary>
+    public const string SubjectPrefix = "categories:";
 
     private const long RetentionLockKey = 0x696e666f_72657431; // "inforet1"
 
@@ -184,19 +190,20 @@ public sealed class RetentionPurge(
                 return ([], skipped);
             }
 
-            // Keys already destroyed for every category: a run before this one logged the purge and destroyed them,
-            // then stopped before its case-database transaction committed. It is completed without a second record.
-            var destroyed = await keys.DestroyedAsync(work.Select(w => w.Case.Case.Value).ToList(), cancellationToken);
-            var completions = work
-                .Where(w => w.Categories.All(c => destroyed.ContainsKey((w.Case.Case.Value, c.Category))))
-                .Select(w => w.Case.Case.Value)
-                .ToHashSet(StringComparer.Ordinal);
+            // Categories a run before this one logged, then stopped before its case-database transaction committed
+            // (before, during or after destroying the keys): completed without a second record.
+            var logged = await LoggedCategoriesAsync(work.Select(w => w.Case.Case.Value).ToList(), cancellationToken);
+            var records = work
+                .Select(w => (w.Case, Categories: w.Categories.Where(c => logged.GetValueOrDefault(w.Case.Case.Value)?.Contains(c.Category) != true).ToList()))
+                .Where(r => r.Categories.Count > 0)
+                .ToList();
+            var completions = work.Select(w => w.Case.Case.Value).Except(records.Select(r => r.Case.Case.Value), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
 
             // 2. The access log first; a refused record throws here, before anything is destroyed.
-            await Task.WhenAll(work.Where(w => !completions.Contains(w.Case.Case.Value)).Select(w => accessLog.AppendAsync(
+            await Task.WhenAll(records.Select(r => accessLog.AppendAsync(
                 AccessRecord.Administrative(
-                    AccessEventKind.Purge, Operation, "categories:" + string.Join(',', w.Categories.Select(c => c.Category)), actor, now, w.Case.Case,
-                    string.Join(',', w.Categories.Select(c => c.Rule)), string.Join(',', w.Categories.Select(c => c.Article).Distinct(StringComparer.Ordinal))),
+                    AccessEventKind.Purge, Operation, SubjectPrefix + string.Join(',', r.Categories.Select(c => c.Category)), actor, now, r.Case.Case,
+                    string.Join(',', r.Categories.Select(c => c.Rule)), string.Join(',', r.Categories.Select(c => c.Article).Distinct(StringComparer.Ordinal))),
                 cancellationToken)));
 
             // 3. Crypto-shredding, all cases of the batch in one key-store transaction.
@@ -272,6 +279,29 @@ public sealed class RetentionPurge(
 
         await db.SaveChangesAsync(cancellationToken);
         return done;
+    }
+
+    /// <summary>Per case, the categories its Purge records in the access log name.</summary>
+    private async Task<Dictionary<string, HashSet<string>>> LoggedCategoriesAsync(IReadOnlyCollection<string> cases, CancellationToken cancellationToken)
+    {
+        var logged = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var entry in await accessLogStore.OfCasesAsync(cases, AccessEventKind.Purge, cancellationToken))
+        {
+            var record = entry.Record;
+            if (record.Case is not { } pseudonym || record.Operation != Operation || record.Subject?.StartsWith(SubjectPrefix, StringComparison.Ordinal) != true)
+            {
+                continue;
+            }
+
+            if (!logged.TryGetValue(pseudonym.Value, out var categories))
+            {
+                logged[pseudonym.Value] = categories = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            categories.UnionWith(record.Subject[SubjectPrefix.Length..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        return logged;
     }
 
     private static async Task<Dictionary<string, HashSet<string>>> PurgedCategoriesAsync(HubDbContext db, IReadOnlyCollection<string>? cases, CancellationToken cancellationToken)

@@ -94,10 +94,15 @@ public sealed class InterruptionTests
         Assert.True(untouched > 0, "the run was not interrupted: every case was purged");
 
         var recordsBefore = await hub.PurgeRecordsAsync();
+        Assert.All(keysGone, pseudonym => Assert.Equal(1, recordsBefore.GetValueOrDefault(pseudonym))); // the record is durable before the keys go
+        var begun = cases.Select(c => c.Value).Where(p => after.PurgedOf(p).Count == 0 && recordsBefore.ContainsKey(p)).ToHashSet(StringComparer.Ordinal);
+        Assert.Subset(begun, keysGone.ToHashSet(StringComparer.Ordinal));
         var rerun = await hub.Purge().RunAsync(batch: 50);
         var purgedBefore = cases.Count(c => after.PurgedOf(c.Value).Count > 0);
         Assert.Equal(cases.Count - purgedBefore, rerun.Purged.Count);
-        Assert.Equal(keysGone.Order(StringComparer.Ordinal), rerun.Purged.Where(p => p.Completion).Select(p => p.Case.Value).Order(StringComparer.Ordinal));
+
+        // Completed without a second record: every case whose Purge record was logged, its keys destroyed or not yet.
+        Assert.Equal(begun.Order(StringComparer.Ordinal), rerun.Purged.Where(p => p.Completion).Select(p => p.Case.Value).Order(StringComparer.Ordinal));
         var done = await CaseRetentionState.ReadAsync(hub);
         var records = await hub.PurgeRecordsAsync();
         Assert.All(cases.Select(c => c.Value), pseudonym =>
@@ -106,9 +111,8 @@ public sealed class InterruptionTests
             Assert.Equal(all, done.DestroyedOf(pseudonym));
             Assert.Empty(done.StoredOf(pseudonym));
             Assert.Equal(1, done.Notices[pseudonym]);
-            Assert.True(records.GetValueOrDefault(pseudonym) >= 1, $"{pseudonym} has no purge record");
+            Assert.True(records.GetValueOrDefault(pseudonym) == 1, $"{pseudonym} has {records.GetValueOrDefault(pseudonym)} purge records, not one");
         });
-        Assert.All(keysGone, pseudonym => Assert.Equal(recordsBefore[pseudonym], records[pseudonym])); // completed, not logged again
         Assert.Empty((await hub.Purge().RunAsync()).Purged);
     }
 
@@ -139,6 +143,65 @@ public sealed class InterruptionTests
         Assert.Equal(["exceptioneel", "melder-identiteit", "strafrechtelijk"], await hub.PurgedAsync(pseudonym));
         Assert.Equal(["dynamisch", "statisch"], await hub.StoredCategoriesAsync(pseudonym));
         Assert.Equal(1, (await hub.PurgeRecordsAsync())[pseudonym.Value]);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task A_case_whose_purge_was_logged_but_whose_keys_were_not_yet_destroyed_is_completed_without_a_second_purge_record(string engine)
+    {
+        var closedAt = new DateTimeOffset(2026, 1, 5, 8, 0, 0, TimeSpan.Zero);
+        await using var hub = await AccessLogs.HubAsync(engine, new Dictionary<string, string?> { ["AccessLog:CheckpointInterval"] = "40.00:00:00" });
+        hub.Clock = new FakeTimeProvider(closedAt.AddDays(100));
+        var pseudonym = await hub.ClosedCaseAsync(closedAt);
+        var other = await hub.ClosedCaseAsync(closedAt);
+
+        // The state a run killed between steps 2 and 3 leaves: the record logged, the keys and rows untouched.
+        await hub.Log().AppendAsync(AccessRecord.Administrative(
+            AccessEventKind.Purge, "retention.purge", "categories:exceptioneel,strafrechtelijk,melder-identiteit", "hub", closedAt.AddDays(100), pseudonym), CancellationToken.None);
+        Assert.All((await hub.Store().ReadAllAsync(pseudonym)).Values, f => Assert.Equal(FieldReadStatus.Ok, f.Status));
+        var size = await hub.SizeAsync();
+
+        var run = await hub.Purge().RunAsync();
+
+        Assert.Equal(new[] { pseudonym.Value, other.Value }.Order(StringComparer.Ordinal), run.Purged.Select(p => p.Case.Value).Order(StringComparer.Ordinal));
+        Assert.True(run.Purged.Single(p => p.Case == pseudonym).Completion);
+        Assert.False(run.Purged.Single(p => p.Case == other).Completion);
+        Assert.Equal(size + 1, await hub.SizeAsync()); // the other case's record only
+        foreach (var purged in new[] { pseudonym, other })
+        {
+            Assert.Equal(["exceptioneel", "melder-identiteit", "strafrechtelijk"], await hub.PurgedAsync(purged));
+            Assert.Equal(["dynamisch", "statisch"], await hub.StoredCategoriesAsync(purged));
+            Assert.All((await hub.Store().ReadAllAsync(purged)).Values, f => Assert.Equal(FieldReadStatus.Ok, f.Status));
+        }
+
+        var records = await hub.PurgeRecordsAsync();
+        Assert.Equal((1, 1), (records[pseudonym.Value], records[other.Value]));
+        Assert.Empty((await hub.Purge().RunAsync()).Purged);
+        Assert.Equal(size + 1, await hub.SizeAsync());
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task A_rerun_logs_only_the_categories_no_earlier_purge_record_named(string engine)
+    {
+        var closedAt = new DateTimeOffset(2026, 1, 5, 8, 0, 0, TimeSpan.Zero);
+        await using var hub = await AccessLogs.HubAsync(engine, new Dictionary<string, string?> { ["AccessLog:CheckpointInterval"] = "40.00:00:00" });
+        hub.Clock = new FakeTimeProvider(closedAt.AddDays(100));
+        var pseudonym = await hub.ClosedCaseAsync(closedAt);
+
+        // A run that logged the fenced categories only (exceptioneel was not yet due then) and was killed.
+        await hub.Log().AppendAsync(AccessRecord.Administrative(
+            AccessEventKind.Purge, "retention.purge", "categories:strafrechtelijk,melder-identiteit", "hub", closedAt.AddDays(1), pseudonym), CancellationToken.None);
+
+        var run = await hub.Purge().RunAsync();
+
+        Assert.False(Assert.Single(run.Purged).Completion);
+        Assert.Equal(["exceptioneel", "melder-identiteit", "strafrechtelijk"], await hub.PurgedAsync(pseudonym));
+        var logged = (await hub.Services.GetRequiredService<AccessLogStore>().QueryAsync(new AccessLogQuery { Case = pseudonym, Kind = AccessEventKind.Purge }, CancellationToken.None))
+            .Select(r => r.Record.Subject).ToList();
+        Assert.Equal(["categories:strafrechtelijk,melder-identiteit", "categories:exceptioneel"], logged);
     }
 
     [Fact]

@@ -129,20 +129,25 @@ public sealed class PrivacyOfficerTests
 
         var upcoming = await hub.JsonAsync(await hub.SendAsync(HttpMethod.Get, "/retention/upcoming", await hub.PrivacyOfficerAsync()));
 
-        var cases = upcoming.GetProperty("cases").EnumerateArray().ToDictionary(c => c.GetProperty("case").GetString()!, c => c);
+        Assert.Equal(JsonValueKind.Null, upcoming.GetProperty("next").ValueKind);
+        Assert.Equal(now, upcoming.GetProperty("at").GetDateTimeOffset());
+        var cases = upcoming.GetProperty("purges").EnumerateArray()
+            .GroupBy(c => c.GetProperty("case").GetString()!)
+            .ToDictionary(g => g.Key, g => g.ToDictionary(c => c.GetProperty("category").GetString()!, c => c));
         Assert.Equal(new[] { held, recent }.Order(StringComparer.Ordinal), cases.Keys.Order(StringComparer.Ordinal));
         Assert.DoesNotContain(open, cases.Keys);
 
-        var recentCategories = Categories(cases[recent]);
+        var recentCategories = cases[recent];
         Assert.Equal(["dynamisch", "exceptioneel", "statisch"], recentCategories.Keys.Order(StringComparer.Ordinal));
         Assert.Equal((now.AddDays(80), "bewaar-exceptioneel", "8.3", false, false), Summary(recentCategories["exceptioneel"]));
         Assert.Equal((now.AddDays(720), "bewaar-statisch", "8.4", false, false), Summary(recentCategories["statisch"]));
-        Assert.Equal(JsonValueKind.Null, cases[recent].GetProperty("heldUntil").ValueKind);
+        Assert.All(recentCategories.Values, c => Assert.Equal(JsonValueKind.Null, c.GetProperty("heldUntil").ValueKind));
+        Assert.All(recentCategories.Values, c => Assert.Equal(now.AddDays(-10), c.GetProperty("closedAt").GetDateTimeOffset()));
 
         // The hold keeps what was due (the fenced categories at closure, exceptioneel after 90 days) until it ends.
         var holdEnds = now.AddDays(200);
-        Assert.Equal(holdEnds, cases[held].GetProperty("heldUntil").GetDateTimeOffset());
-        var heldCategories = Categories(cases[held]);
+        var heldCategories = cases[held];
+        Assert.All(heldCategories.Values, c => Assert.Equal(holdEnds, c.GetProperty("heldUntil").GetDateTimeOffset()));
         Assert.Equal(5, heldCategories.Count);
         Assert.Equal((holdEnds, "bewaar-strafrechtelijk", "8.2", true, false), Summary(heldCategories["strafrechtelijk"]));
         Assert.Equal((holdEnds, "bewaar-exceptioneel", "8.3", true, false), Summary(heldCategories["exceptioneel"]));
@@ -153,9 +158,6 @@ public sealed class PrivacyOfficerTests
         await AssertProblemAsync(await hub.SendAsync(HttpMethod.Get, "/retention/upcoming", await hub.TokenAsync("om")), HttpStatusCode.Forbidden);
         Assert.Equal(AccessDecision.Deny, (await hub.LogAsync(r => r.Operation == PrivacyOfficerBroker.UpcomingOperation))[^1].Decision);
     }
-
-    private static Dictionary<string, JsonElement> Categories(JsonElement upcomingCase) =>
-        upcomingCase.GetProperty("categories").EnumerateArray().ToDictionary(c => c.GetProperty("category").GetString()!, c => c);
 
     private static (DateTimeOffset, string, string, bool, bool) Summary(JsonElement category) => (
         category.GetProperty("purgeAt").GetDateTimeOffset(), category.GetProperty("rule").GetString()!, category.GetProperty("article").GetString()!,
