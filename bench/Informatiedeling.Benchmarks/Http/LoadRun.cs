@@ -113,7 +113,7 @@ internal static class LoadRun
 
 /// <summary>
 /// What one fixed-rate window gave: the rate offered and the rate answered, the latency of every request scheduled in
-/// the window measured from the moment it was due to be sent (so a late answer delays the requests behind it and is
+/// the window measured from the moment it was due to be sent, or from its send if the timer sent it early (so a late answer delays the requests behind it and is
 /// counted against them too, not left out), and the service time from the moment it was actually sent.
 /// </summary>
 internal sealed record FixedRateResult(double Offered, long Completed, LoadResult FromSchedule, long[] ServiceTicks)
@@ -191,7 +191,9 @@ internal static class FixedRateRun
                         Interlocked.Increment(ref failures);
                     }
 
-                    latencies[caller].Add(ended - due);
+                    // The timer counts whole milliseconds and may send a request a little before it is due: its
+                    // latency then counts from the send, never from a moment before it.
+                    latencies[caller].Add(ended - Math.Max(due, sent));
                     service[caller].Add(ended - sent);
                     if (ended <= close)
                     {
