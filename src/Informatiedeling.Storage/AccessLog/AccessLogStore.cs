@@ -153,11 +153,7 @@ public sealed class AccessLogStore : IAsyncDisposable
         try
         {
             await using var write = new NpgsqlBatch(connection);
-            write.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"));
-            write.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = on"));
-            var take = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
-            take.Parameters.Add(new NpgsqlParameter { Value = AppendLockKey });
-            write.BatchCommands.Add(take);
+            BeginAndLock(write);
 
             // A statement after the lock, so its snapshot sees the previous holder's commit (as in LockAndReadHeadAsync).
             // The head moves only if it is still the expected one, and the rows go in only if it moved: one statement,
@@ -228,11 +224,7 @@ public sealed class AccessLogStore : IAsyncDisposable
         // statement after the lock — in the same round trip, but a statement of its own, which in read committed
         // takes its snapshot when it starts, after the lock is held — so it sees the previous holder's commit.
         await using var lockAndRead = new NpgsqlBatch(connection);
-        lockAndRead.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"));
-        lockAndRead.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = on"));
-        var take = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
-        take.Parameters.Add(new NpgsqlParameter { Value = AppendLockKey });
-        lockAndRead.BatchCommands.Add(take);
+        BeginAndLock(lockAndRead);
         lockAndRead.BatchCommands.Add(new NpgsqlBatchCommand("SELECT size, subtree_roots FROM access_log_head WHERE id = 1"));
         await using var reader = await lockAndRead.ExecuteReaderAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken); // past the lock's result, to the head's
@@ -261,6 +253,16 @@ public sealed class AccessLogStore : IAsyncDisposable
         {
             throw new InvalidOperationException("The access-log batch did not write every row and the head; it was not acknowledged.");
         }
+    }
+
+    /// <summary>Begins the batch's transaction (durable commit whatever the server's default) and takes the append lock.</summary>
+    private static void BeginAndLock(NpgsqlBatch batch)
+    {
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = on"));
+        var take = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
+        take.Parameters.Add(new NpgsqlParameter { Value = AppendLockKey });
+        batch.BatchCommands.Add(take);
     }
 
     /// <summary>The rows as parameters $1 to $9 of <paramref name="sql"/>: seqs, the time, leaves, hashes, then the five indexed columns.</summary>
