@@ -87,18 +87,9 @@ public sealed class AccessLogStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Appends <paramref name="records"/> in <paramref name="batch"/>'s transaction and commits it; returns the seq
-    /// of the first, only once the commit is durable, and throws when it is not.
-    /// </summary>
-    public static Task<long> CommitBatchAsync(BegunBatch batch, IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        return CommitBatchAsync(batch, PrepareContinuing(batch.Head, records, recordedAt));
-    }
-
-    /// <summary>
-    /// Commits <paramref name="rows"/>, encoded from <paramref name="batch"/>'s head (<see cref="PrepareContinuing"/>
-    /// with <see cref="BegunBatch.Head"/>), in the batch's transaction; as <see cref="CommitBatchAsync(BegunBatch, IReadOnlyList{AccessRecord}, DateTimeOffset)"/>.
+    /// Appends <paramref name="rows"/>, encoded from <paramref name="batch"/>'s head (<see cref="PrepareContinuing"/> with
+    /// <see cref="BegunBatch.Head"/>), in the batch's transaction and commits it; returns the seq of the first, only once
+    /// the commit is durable, and throws when it is not.
     /// </summary>
     public static async Task<long> CommitBatchAsync(BegunBatch batch, ContinuingBatch rows)
     {

@@ -104,7 +104,7 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
             $"limit={query.Limit}",
         }.Where(s => s is not null));
 
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "AppendAsync owns the begun batch and disposes it on every path.")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "CommitBegunAsync owns the begun batch and disposes it on every path.")]
     private async Task DrainAsync()
     {
         var committing = Task.FromResult(true);
@@ -113,7 +113,7 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
         {
             if (!_store.CanBeginAhead)
             {
-                await AppendAsync(Take(), null);
+                await AppendAsync(Take());
                 continue;
             }
 
@@ -152,7 +152,7 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
                     continue;
                 }
 
-                commit = AppendAsync(batch, begun, rows);
+                commit = CommitBegunAsync(batch, begun, rows);
                 next = rows.To;
             }
 
@@ -195,24 +195,30 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
         return batch;
     }
 
-    /// <summary>Appends and commits the batch (in <paramref name="begun"/> if given, as <paramref name="rows"/>) and acknowledges every record in it, or fails every one; true if it committed.</summary>
-    private async Task<bool> AppendAsync(List<Pending> batch, BegunBatch? begun, ContinuingBatch? rows = null)
+    /// <summary>Appends the batch from the head read under the lock, and acknowledges every record in it or fails every one; true if it committed.</summary>
+    private Task<bool> AppendAsync(List<Pending> batch) =>
+        CommitAsync(batch, () => _store.AppendBatchAsync(batch.ConvertAll(p => p.Record), _time.GetUtcNow(), CancellationToken.None));
+
+    /// <summary>Commits <paramref name="rows"/> in <paramref name="begun"/>'s transaction, as <see cref="AppendAsync(List{Pending})"/>.</summary>
+    private async Task<bool> CommitBegunAsync(List<Pending> batch, BegunBatch begun, ContinuingBatch rows)
     {
         await using (begun)
         {
-            try
-            {
-                var first = begun is null
-                    ? await _store.AppendBatchAsync(batch.ConvertAll(p => p.Record), _time.GetUtcNow(), CancellationToken.None)
-                    : await AccessLogStore.CommitBatchAsync(begun, rows!);
-                Acknowledge(batch, first);
-                return true;
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                Fail(batch, e);
-                return false;
-            }
+            return await CommitAsync(batch, () => AccessLogStore.CommitBatchAsync(begun, rows));
+        }
+    }
+
+    private async Task<bool> CommitAsync(List<Pending> batch, Func<Task<long>> commit)
+    {
+        try
+        {
+            Acknowledge(batch, await commit());
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Fail(batch, e);
+            return false;
         }
     }
 
@@ -236,7 +242,7 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
             return false;
         }
 
-        await AppendAsync(batch, null);
+        await AppendAsync(batch);
         return false;
     }
 

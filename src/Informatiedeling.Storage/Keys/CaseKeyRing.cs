@@ -183,13 +183,6 @@ public sealed class CaseKeyRing(IDbContextFactory<KeyStoreDbContext> factory, IK
     }
 
     /// <summary>The (case, category) pairs of <paramref name="cases"/> whose keys were destroyed, with when.</summary>
-    public async Task<IReadOnlyDictionary<(string Case, string Category), DateTimeOffset>> DestroyedAsync(
-        IReadOnlyCollection<string> cases, CancellationToken cancellationToken)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await DestroyedAsync(db, cases, cancellationToken);
-    }
-
     private static async Task<Dictionary<(string Case, string Category), DateTimeOffset>> DestroyedAsync(
         KeyStoreDbContext db, IReadOnlyCollection<string> cases, CancellationToken cancellationToken)
     {
