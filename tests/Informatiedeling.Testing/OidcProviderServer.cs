@@ -8,10 +8,16 @@ using System.Text.Json.Nodes;
 
 namespace Informatiedeling.Testing;
 
-/// <summary>A test user of the identity provider: a confidential client whose tokens carry <see cref="Partner"/> (and <see cref="Function"/> when set).</summary>
+/// <summary>
+/// A test user of the identity provider: a confidential client whose tokens carry <see cref="Partner"/> (and
+/// <see cref="Function"/> when set), plus <see cref="Claims"/> as given, which may replace either.
+/// </summary>
 public sealed record OidcTestUser(string ClientId, string Partner, string? Function = null)
 {
     public string Secret { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>Claims the provider adds to this user's access tokens as they stand (any JSON value).</summary>
+    public JsonObject? Claims { get; init; }
 }
 
 /// <summary>
@@ -104,6 +110,11 @@ public sealed class OidcProviderServer : IAsyncDisposable
         if (user.Function is not null)
         {
             client["function"] = user.Function;
+        }
+
+        if (user.Claims is not null)
+        {
+            client["claims"] = user.Claims.DeepClone();
         }
 
         return client;

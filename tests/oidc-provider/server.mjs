@@ -1,7 +1,9 @@
 // A real OpenID Connect provider for the integration tests: oidc-provider (OpenID-certified), on loopback.
 // Each test user is a confidential client using the client-credentials grant; its `partner` metadata becomes
 // the `partner` claim of a JWT access token for the hub's audience, as a partner organisation's provider would
-// assert it; its optional `function` metadata becomes the claim named by `functionClaim` (default `function`). Usage: node server.mjs <config.json>; prints "ready <issuer>" when it listens.
+// assert it; its optional `function` metadata becomes the claim named by `functionClaim` (default `function`); its
+// optional `claims` metadata (an object) is added to the token as it stands, so that a test can have the provider
+// issue what a careless or hostile partner provider would. Usage: node server.mjs <config.json>; prints "ready <issuer>" when it listens.
 import { readFileSync } from 'node:fs';
 import Provider from 'oidc-provider';
 
@@ -19,8 +21,9 @@ const provider = new Provider(config.issuer, {
     id_token_signed_response_alg: config.alg ?? 'ES256',
     partner: c.partner,
     function: c.function,
+    claims: c.claims,
   })),
-  extraClientMetadata: { properties: ['partner', 'function'] },
+  extraClientMetadata: { properties: ['partner', 'function', 'claims'] },
   jwks: { keys: config.keys },
   features: {
     devInteractions: { enabled: false },
@@ -41,7 +44,8 @@ const provider = new Provider(config.issuer, {
   extraTokenClaims: async (ctx, token) => {
     const client = await ctx.oidc.provider.Client.find(token.clientId);
     if (!client?.partner) return undefined;
-    return client.function ? { partner: client.partner, [config.functionClaim ?? 'function']: client.function } : { partner: client.partner };
+    const claims = client.function ? { partner: client.partner, [config.functionClaim ?? 'function']: client.function } : { partner: client.partner };
+    return { ...claims, ...(client.claims ?? {}) };
   },
 });
 provider.proxy = false;

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Informatiedeling.Hub.Hosting;
 using Informatiedeling.Policy;
@@ -99,48 +98,23 @@ internal static partial class AuthenticationSetup
         NameClaimType = PartnerClaims.User,
     };
 
-    /// <summary>Admits a validated token only with a partner claim this issuer may assert and the convenant knows.</summary>
+    /// <summary>
+    /// Admits a validated token only with a partner claim this issuer may assert and the convenant knows, and puts
+    /// in place of the token's principal one that holds only what admission derived.
+    /// </summary>
     private static Task Admit(TokenValidatedContext context, string issuer, IssuerClaims claims, IReadOnlyCollection<string>? allowed)
     {
-        if (AdmissionProblem(context.Principal!, context.HttpContext, issuer, claims, allowed) is { } problem)
+        var vocabulary = context.HttpContext.RequestServices.GetRequiredService<PolicyHolder>().Current.Vocabulary;
+        if (Admission.TryAdmit(context.SecurityToken, issuer, claims, allowed, vocabulary, out var caller, out var problem))
+        {
+            context.Principal = caller.ToPrincipal();
+        }
+        else
         {
             context.Fail(problem);
         }
 
         return Task.CompletedTask;
-    }
-
-    private static string? AdmissionProblem(
-        ClaimsPrincipal principal, HttpContext http, string issuer, IssuerClaims claims, IReadOnlyCollection<string>? allowed)
-    {
-        var partner = principal.FindFirst(claims.Partner)?.Value;
-        var user = principal.FindFirst(claims.User)?.Value;
-        var vocabulary = http.RequestServices.GetRequiredService<PolicyHolder>().Current.Vocabulary;
-        if (string.IsNullOrEmpty(user) || string.IsNullOrEmpty(partner))
-        {
-            return "The token has no user or no partner claim.";
-        }
-
-        if (allowed is not null && !allowed.Contains(partner, StringComparer.Ordinal))
-        {
-            return "The issuer asserted a partner it may not assert.";
-        }
-
-        if (!vocabulary.Partners.TryGetIndex(partner, out _))
-        {
-            return "The partner is not a party to the convenant.";
-        }
-
-        List<Claim> admitted = [new Claim(PartnerClaims.Partner, partner), new Claim(PartnerClaims.User, user), new Claim(PartnerClaims.Issuer, issuer)];
-
-        // Only a function this issuer may assert, in the exact form configured for it; anything else is no function.
-        if (claims.Function is { } functionClaim && principal.HasClaim(functionClaim, claims.PrivacyOfficer))
-        {
-            admitted.Add(new Claim(PartnerClaims.Function, PartnerClaims.PrivacyOfficer));
-        }
-
-        principal.AddIdentity(new ClaimsIdentity(admitted, "partner", PartnerClaims.User, null));
-        return null;
     }
 
     /// <summary>
@@ -189,10 +163,10 @@ internal static partial class AuthenticationSetup
             return;
         }
 
-        var principal = new ClaimsPrincipal(result.ClaimsIdentity);
-        if (AdmissionProblem(principal, context.HttpContext, issuer.Issuer, Claims(issuer), issuer.Partners) is null)
+        var vocabulary = context.HttpContext.RequestServices.GetRequiredService<PolicyHolder>().Current.Vocabulary;
+        if (Admission.TryAdmit(result.SecurityToken, issuer.Issuer, Claims(issuer), issuer.Partners, vocabulary, out var caller, out _))
         {
-            context.Principal = principal;
+            context.Principal = caller.ToPrincipal();
             context.Success();
         }
     }
