@@ -177,9 +177,12 @@ internal static class HttpLoad
         ["Authentication__Issuers__0__Audience"] = OidcProviderServer.Audience,
         ["Authentication__Issuers__0__Partners__0"] = Partner,
         ["Authentication__Issuers__0__RequireHttpsMetadata"] = "false",
-        // One user per caller, each far below this: the benchmark measures the read, not the rate limiter's refusals.
+        // One user per caller, all from loopback, each far below this: the benchmark measures the read, not the rate
+        // limiter's refusals.
         ["RateLimiting__Burst"] = "1000000",
         ["RateLimiting__PerPeriod"] = "1000000",
+        ["RateLimiting__PerAddressBurst"] = "1000000",
+        ["RateLimiting__PerAddressPerPeriod"] = "1000000",
         ["Logging__LogLevel__Default"] = "Warning",
     };
 

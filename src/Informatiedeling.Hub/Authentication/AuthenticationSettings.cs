@@ -16,6 +16,12 @@ public sealed class HubAuthenticationOptions
 
     /// <summary>Tolerance for clock differences when checking token lifetimes.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The longest a request with a key id its issuer has not published waits for the issuer's keys to be fetched
+    /// anew (a rotation); then it is refused. Zero: never wait.
+    /// </summary>
+    public TimeSpan KeyRotationWait { get; set; } = TimeSpan.FromMilliseconds(500);
 }
 
 /// <summary>One OpenID Connect provider: where it is, which audience its tokens carry, which claims mean what.</summary>

@@ -43,6 +43,7 @@ internal static partial class AuthenticationSetup
         {
             var name = $"issuer:{issuer.Name}";
             schemes[issuer.Issuer] = name;
+            var keys = new SigningKeyRefresh(issuer.KeyRefreshInterval, settings.KeyRotationWait);
             authentication.AddJwtBearer(name, jwt =>
             {
                 jwt.Authority = issuer.Issuer;
@@ -55,7 +56,7 @@ internal static partial class AuthenticationSetup
                 jwt.Events = new JwtBearerEvents
                 {
                     OnTokenValidated = context => Admit(context, issuer.Issuer, Claims(issuer), issuer.Partners),
-                    OnAuthenticationFailed = context => RetryAfterKeyRotationAsync(context, issuer),
+                    OnAuthenticationFailed = context => RetryAfterKeyRotationAsync(context, issuer, keys),
                 };
             });
         }
@@ -118,11 +119,11 @@ internal static partial class AuthenticationSetup
     }
 
     /// <summary>
-    /// A token signed with a key the hub has not seen yet (the provider rotated): the handler has asked for the
-    /// provider's keys anew; validate once more with them, so that callers see no failure across a rotation.
-    /// Everything else about the token is checked exactly as before.
+    /// A token signed with a key the hub has not seen yet (the provider rotated): wait, within bounds, for the
+    /// provider's keys to be fetched anew and validate once more with them, so that callers see no failure across a
+    /// rotation. Everything else about the token is checked exactly as before.
     /// </summary>
-    private static async Task RetryAfterKeyRotationAsync(AuthenticationFailedContext context, TrustedIssuer issuer)
+    private static async Task RetryAfterKeyRotationAsync(AuthenticationFailedContext context, TrustedIssuer issuer, SigningKeyRefresh keys)
     {
         if (context.Options.ConfigurationManager is not { } manager)
         {
@@ -140,23 +141,14 @@ internal static partial class AuthenticationSetup
             return;
         }
 
-        var known = await manager.GetConfigurationAsync(context.HttpContext.RequestAborted);
-        if (string.IsNullOrEmpty(kid) || known.SigningKeys.Any(k => k.KeyId == kid))
+        // A key id the hub knows means a bad signature, not a rotation: KeysWithAsync answers at once then.
+        if (string.IsNullOrEmpty(kid) || await keys.KeysWithAsync(kid, manager, context.HttpContext.RequestAborted) is not { } signingKeys)
         {
-            return; // a key the hub knows: a bad signature, not a rotation
-        }
-
-        // The keys are fetched in the background (at most once per KeyRefreshInterval): wait briefly for them.
-        manager.RequestRefresh();
-        var configuration = known;
-        for (var waited = 0; waited < 1000 && !configuration.SigningKeys.Any(k => k.KeyId == kid); waited += 50)
-        {
-            await Task.Delay(50, context.HttpContext.RequestAborted);
-            configuration = await manager.GetConfigurationAsync(context.HttpContext.RequestAborted);
+            return;
         }
 
         var parameters = context.Options.TokenValidationParameters.Clone();
-        parameters.IssuerSigningKeys = configuration.SigningKeys;
+        parameters.IssuerSigningKeys = signingKeys;
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(header["Bearer ".Length..].Trim(), parameters);
         if (!result.IsValid)
         {

@@ -69,9 +69,10 @@ internal static class HubHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UsePerAddressRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
+        app.UsePerUserRateLimiter();
         app.MapOpenApi();
         app.MapHealthEndpoints();
         app.MapIdentityEndpoints();

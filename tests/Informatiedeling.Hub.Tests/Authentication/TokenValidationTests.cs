@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -18,6 +19,7 @@ namespace Informatiedeling.Hub.Tests.Authentication;
 /// </summary>
 public sealed class TokenValidationTests : IAsyncLifetime
 {
+    private static readonly TimeSpan KeyRotationWait = TimeSpan.FromMilliseconds(300);
     private readonly OidcTestUser _agent = new("politie-agent-1", "politie");
     private readonly OidcTestUser _impostor = new("politie-pretends-om", "om");
     private readonly OidcTestUser _prosecutor = new("om-officier-1", "om");
@@ -32,6 +34,7 @@ public sealed class TokenValidationTests : IAsyncLifetime
         _hub = HubFactory.OnSqlite(new Dictionary<string, string?>
         {
             ["Authentication:ClockSkew"] = "00:00:01",
+            ["Authentication:KeyRotationWait"] = KeyRotationWait.ToString(),
             ["Authentication:Issuers:0:Name"] = "politie",
             ["Authentication:Issuers:0:Issuer"] = _police.Issuer,
             ["Authentication:Issuers:0:Audience"] = OidcProviderServer.Audience,
@@ -127,6 +130,31 @@ public sealed class TokenValidationTests : IAsyncLifetime
 
         using var response = await MeAsync(token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Tokens_with_key_ids_the_issuer_never_published_are_refused_within_the_bound()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await MeAsync(await _prosecution.TokenAsync(_prosecutor))).StatusCode);
+        using var stranger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var bound = KeyRotationWait + TimeSpan.FromSeconds(2);
+
+        // One after the other: the first waits for one refresh of the provider's keys at most; the next are refused
+        // at once, for the keys were fetched a moment ago and would not be fetched again yet.
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < 5; i++)
+        {
+            await AssertRejectedAsync(Sign(Claims(_prosecution.Issuer, "om"), Credentials(stranger, $"made-up-{i}")));
+        }
+
+        Assert.True(clock.Elapsed < bound, $"five unknown key ids took {clock.Elapsed}");
+
+        // All at once: they share one wait, none holds its connection for longer than the bound.
+        clock.Restart();
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => AssertRejectedAsync(Sign(Claims(_prosecution.Issuer, "om"), Credentials(stranger, $"burst-{i}")))));
+        Assert.True(clock.Elapsed < bound, $"forty unknown key ids at once took {clock.Elapsed}");
+
+        Assert.Equal(HttpStatusCode.OK, (await MeAsync(await _prosecution.TokenAsync(_prosecutor))).StatusCode);
     }
 
     private async Task<HttpResponseMessage> MeAsync(string token)

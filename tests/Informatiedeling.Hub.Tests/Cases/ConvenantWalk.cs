@@ -145,6 +145,8 @@ public sealed class ConvenantWalk : IAsyncLifetime
             ["Authentication:Issuers:0:RequireHttpsMetadata"] = "false",
             ["RateLimiting:Burst"] = "10000",
             ["RateLimiting:PerPeriod"] = "10000",
+            ["RateLimiting:PerAddressBurst"] = "10000",
+            ["RateLimiting:PerAddressPerPeriod"] = "10000",
         };
         var i = 0;
         foreach (var partner in _users.Keys)
