@@ -16,12 +16,7 @@ public static class StorageServiceCollectionExtensions
     /// <summary>Registers the hub's database on the engine <paramref name="settings"/> chose.</summary>
     public static IServiceCollection AddHubStorage(this IServiceCollection services, StorageSettings settings, KeyProtectionSettings? keyProtection = null)
     {
-        services.AddSingleton(settings);
-        services.AddPooledDbContextFactory<HubDbContext>(options => Configure(options, settings, settings.ConnectionString));
-        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContext());
-        services.AddPooledDbContextFactory<KeyStoreDbContext>(options => Configure(options, settings, settings.KeyStoreConnectionString));
-        services.AddSingleton<DatabaseMigrator>();
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddHubDatabases(settings);
 
         // The key-encryption key: Data Protection's key ring in the key store, encrypted at rest with a certificate
         // that is kept outside every database. Keys are minted only under the key-store lock (KeyRingInitializer).
@@ -46,6 +41,21 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<CaseLifecycle>();
         services.AddSingleton<LegalHoldQueries>();
         services.AddSingleton<RetentionPurge>();
+        return services;
+    }
+
+    /// <summary>
+    /// Only the two databases and their migrator, without the key ring: for tools that read the case database (the
+    /// access log) and must neither need nor make the key-ring certificate.
+    /// </summary>
+    public static IServiceCollection AddHubDatabases(this IServiceCollection services, StorageSettings settings)
+    {
+        services.AddSingleton(settings);
+        services.AddPooledDbContextFactory<HubDbContext>(options => Configure(options, settings, settings.ConnectionString));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContext());
+        services.AddPooledDbContextFactory<KeyStoreDbContext>(options => Configure(options, settings, settings.KeyStoreConnectionString));
+        services.AddSingleton<DatabaseMigrator>();
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 

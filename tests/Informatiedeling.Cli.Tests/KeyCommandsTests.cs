@@ -7,6 +7,7 @@ public sealed class KeyCommandsTests
     public async Task Rotate_makes_a_new_key_encryption_key_current_and_resume_finds_nothing_left()
     {
         var data = Directory.CreateTempSubdirectory("infodeel-keys-").FullName;
+        Assert.Equal(0, (await Infodeel.RunAsync("", "db", "migrate", "--provider", "sqlite", "--data", data)).ExitCode);
 
         var first = await Infodeel.RunAsync("", "keys", "rotate", "--provider", "sqlite", "--data", data);
         var second = await Infodeel.RunAsync("", "keys", "rotate", "--provider", "sqlite", "--data", data);

@@ -2,7 +2,7 @@ using Informatiedeling.Testing;
 
 namespace Informatiedeling.Cli.Tests;
 
-/// <summary><c>infodeel log</c> on a fresh SQLite database: an empty log verifies, and the tool never mints a signing key of its own.</summary>
+/// <summary><c>infodeel log</c> on a freshly migrated SQLite database: an empty log verifies, and the tool never mints a signing key of its own.</summary>
 public sealed class LogCommandTests
 {
     [Fact]
@@ -11,6 +11,7 @@ public sealed class LogCommandTests
         var data = Directory.CreateTempSubdirectory("infodeel-cli-log-").FullName;
         try
         {
+            Assert.Equal(0, (await Infodeel.RunAsync("", "db", "migrate", "--provider", "sqlite", "--data", data)).ExitCode);
             var key = Path.Combine(data, "elsewhere.pem");
             var checkpoint = await Infodeel.RunAsync("", "log", "checkpoint", "--provider", "sqlite", "--data", data, "--signing-key", key);
             Assert.Equal(2, checkpoint.ExitCode);

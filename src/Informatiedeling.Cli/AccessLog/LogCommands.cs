@@ -15,7 +15,7 @@ internal static class LogCommands
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var storage = new StorageOptions();
+        var storage = new StorageOptions(StorageNeeds.ExistingDatabase);
         var signingKey = new Option<string?>("--signing-key") { Description = "The checkpoint signing key (default: AccessLog__SigningKeyPath, else in the data folder)." };
         var verifierKey = new Option<string?>("--verifier-key") { Description = "Verify with this verifier key (name+keyid+key) instead of the signing key." };
         var origin = new Option<string?>("--origin") { Description = "The log's origin line (default: AccessLog__Origin, else the hub's default)." };
@@ -141,7 +141,12 @@ internal static class LogCommands
         {
             try
             {
-                await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+                if (await storage.SchemaProblemAsync(services, CancellationToken.None) is { } schema)
+                {
+                    await error.WriteLineAsync($"infodeel: {schema}");
+                    return 1;
+                }
+
                 return await action(services, settings);
             }
             catch (StorageUnavailableException e)

@@ -15,7 +15,8 @@ internal static class KeyCommands
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var storage = new StorageOptions();
+        // A rotation makes a new key in the hub's key store; it never makes the store, its database or its certificate.
+        var storage = new StorageOptions(StorageNeeds.ExistingKeyStore);
         var resume = new Option<bool>("--resume") { Description = "Only finish an interrupted rotation: re-wrap what is not yet under the current KEK." };
         var batch = new Option<int>("--batch") { Description = "Keys per batch.", DefaultValueFactory = _ => 500 };
         var rotate = new Command("rotate", "Make a new key-encryption key current and re-wrap every data-encryption key under it (field ciphertexts untouched). Safe to interrupt; run again with --resume.")
@@ -39,7 +40,7 @@ internal static class KeyCommands
             caseOption, category, policies, batch,
         };
         storage.AddTo(rotateCase);
-        rotateCase.SetAction(async (parse, ct) => await WithStorageAsync(storage, parse, error, async services =>
+        rotateCase.SetAction(async (parse, ct) =>
         {
             if (!CasePseudonym.TryParse(parse.GetValue(caseOption), out var pseudonym))
             {
@@ -47,6 +48,11 @@ internal static class KeyCommands
                 return 2;
             }
 
+            return await WithStorageAsync(storage, parse, error, async services => await RotateCaseAsync(services, parse, pseudonym, ct));
+        });
+
+        async Task<int> RotateCaseAsync(IServiceProvider services, ParseResult parse, CasePseudonym pseudonym, CancellationToken ct)
+        {
             var folder = parse.GetValue(policies)?.FullName ?? Path.Combine(AppContext.BaseDirectory, "policies");
             var loaded = PolicyLoader.LoadFiles(Path.Combine(folder, "..", "convenant", PolicyLoader.ConvenantFileName), folder);
             if (!services.GetRequiredService<PolicyHolder>().TryReplace(loaded))
@@ -58,19 +64,18 @@ internal static class KeyCommands
             var moved = await services.GetRequiredService<ClientFileStore>().RotateCategoryKeyAsync(pseudonym, parse.GetValue(category)!, Math.Max(1, parse.GetValue(batch)), ct);
             await output.WriteLineAsync($"{moved} field(s) re-encrypted under the new key of {parse.GetValue(category)}");
             return 0;
-        }));
+        }
 
         return new Command("keys", "Key management: rotation.") { rotate, rotateCase };
     }
 
-    /// <summary>Opens the key store (migrating first, as the hub does) and runs <paramref name="action"/>.</summary>
+    /// <summary>Opens the hub's key store (its schema current) and runs <paramref name="action"/>.</summary>
     private static Task<int> WithStorageAsync(StorageOptions storage, ParseResult parse, TextWriter error, Func<IServiceProvider, Task<int>> action) =>
         storage.RunAsync(
             parse,
             error,
             async services =>
             {
-                await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
                 await services.OpenKeyStoreAsync(CancellationToken.None);
                 return await action(services);
             },

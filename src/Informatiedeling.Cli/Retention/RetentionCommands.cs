@@ -16,7 +16,7 @@ internal static class RetentionCommands
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var storage = new StorageOptions();
+        var storage = new StorageOptions(StorageNeeds.ExistingKeyStore);
         var location = new PolicyLocation();
         var dryRun = new Option<bool>("--dry-run") { Description = "List what would be destroyed (case, category, due date, rule, article); destroy nothing." };
         var batch = new Option<int>("--batch") { Description = "Cases per batch.", DefaultValueFactory = _ => 200 };
@@ -39,11 +39,10 @@ internal static class RetentionCommands
                     return 1;
                 }
 
-                await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
-                await services.OpenKeyStoreAsync(CancellationToken.None);
                 var purge = services.GetRequiredService<RetentionPurge>();
                 if (parse.GetValue(dryRun))
                 {
+                    // Planning reads cases and holds only: the key store is not opened, so nothing in it is made.
                     var (due, held) = await purge.PlanAsync(ct);
                     foreach (var item in due)
                     {
@@ -58,6 +57,7 @@ internal static class RetentionCommands
                     return 0;
                 }
 
+                await services.OpenKeyStoreAsync(CancellationToken.None);
                 var gate = new Lock();
                 var result = await purge.RunAsync($"operator:{Environment.UserName}", Math.Max(1, parse.GetValue(batch)), item =>
                 {
