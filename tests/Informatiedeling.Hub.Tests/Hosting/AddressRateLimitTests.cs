@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Informatiedeling.Hub.Authentication;
+using Microsoft.AspNetCore.Http;
 
 namespace Informatiedeling.Hub.Tests.Hosting;
 
@@ -57,6 +58,33 @@ public sealed class AddressRateLimitTests
         // The bucket is the address's, whoever asks: a valid token from it is refused too, before it is read.
         using var minted = await client.PostAsJsonAsync("/dev/token", new DevelopmentTokenRequest("politie", "agent-1"));
         Assert.Equal(HttpStatusCode.TooManyRequests, minted.StatusCode);
+    }
+
+    [Fact]
+    public async Task Each_address_has_a_bucket_of_its_own_and_an_ipv6_network_shares_one()
+    {
+        await using var hub = HubFactory.OnSqlite(SmallBucket);
+        async Task<int> StatusFromAsync(string address)
+        {
+            var context = await hub.Server.SendAsync(c =>
+            {
+                c.Request.Method = HttpMethods.Get;
+                c.Request.Path = "/me";
+                c.Connection.RemoteIpAddress = IPAddress.Parse(address);
+            });
+            return context.Response.StatusCode;
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(StatusCodes.Status401Unauthorized, await StatusFromAsync($"2001:db8:1:2::{i + 1:x}"));
+        }
+
+        // Another address of the same /64 finds the bucket empty; another network, or an IPv4 caller, does not.
+        Assert.Equal(StatusCodes.Status429TooManyRequests, await StatusFromAsync("2001:db8:1:2:ffff:ffff:ffff:ffff"));
+        Assert.Equal(StatusCodes.Status401Unauthorized, await StatusFromAsync("2001:db8:1:3::1"));
+        Assert.Equal(StatusCodes.Status401Unauthorized, await StatusFromAsync("192.0.2.10"));
+        Assert.Equal(StatusCodes.Status401Unauthorized, await StatusFromAsync("::ffff:192.0.2.11"));
     }
 
     [Fact]
