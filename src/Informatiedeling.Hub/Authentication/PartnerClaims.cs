@@ -2,7 +2,10 @@ using System.Security.Claims;
 
 namespace Informatiedeling.Hub.Authentication;
 
-/// <summary>The hub's own claims, set once a token from a trusted issuer was validated.</summary>
+/// <summary>
+/// The hub's own claims, set once a token from a trusted issuer was validated and admitted (<see cref="AdmittedCaller"/>).
+/// Only the hub sets them: a token that carries any claim of this namespace is refused.
+/// </summary>
 public static class PartnerClaims
 {
     public const string Partner = "infodeel:partner";
