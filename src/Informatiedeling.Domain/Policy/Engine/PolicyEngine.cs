@@ -214,10 +214,8 @@ public sealed class PolicyEngine
 
     private Decision Unknown(IdentifierKind kind, string value, in DecisionRequest request)
     {
-        // Without a role the answer must not differ from that for a case that does not exist, typo or not.
-        var hidden = kind == IdentifierKind.Partner || request.Role is null
-            || (_v.Partners.TryGetIndex(request.Partner.Value ?? "", out var p) && (_invitationRequired & (1UL << p)) != 0
-                && (request.InvitedUntil is null || request.At > request.InvitedUntil.Value));
+        // Without standing the answer must not differ from that for a case that does not exist, typo or not.
+        var hidden = !DecideStanding(request.Partner, request.Role, request.At, request.InvitedUntil).Permitted;
         ulong requested = 0;
         if (request.Categories.IsDefault)
         {
