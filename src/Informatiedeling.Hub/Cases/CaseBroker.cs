@@ -165,9 +165,11 @@ internal sealed class CaseBroker(
             }
         }
 
-        var emergency = string.Equals(purpose, "acute-veiligheid", StringComparison.Ordinal);
+        // The policy set says which purposes are released only on a written justification (acute-veiligheid, art. 7.3,
+        // and any other its fences name): every such release is an emergency access whose justification is sealed.
+        var emergency = engine.RequiresJustification(purpose);
         var recordId = Guid.NewGuid();
-        var sealedJustification = emergency && decision.Permitted != 0 && !string.IsNullOrWhiteSpace(justification)
+        var sealedJustification = emergency && (decision.Permitted != 0 || decision.ScopeReleased) && !string.IsNullOrWhiteSpace(justification)
             ? await justifications.SealAsync(state.Pseudonym, recordId, justification, cancellationToken)
             : null;
         var obligations = decision.Obligations.HasFlag(Obligations.Review) ? new[] { "review" } : [];
@@ -183,7 +185,7 @@ internal sealed class CaseBroker(
             FieldsReleased = [.. reads.Where(f => f.Status == FieldReadStatus.Ok).Select(f => f.Field)],
             Obligations = obligations,
             Emergency = emergency,
-            Sensitivity = released.Contains("exceptioneel") ? Sensitivity.Special : Sensitivity.Normal,
+            Sensitivity = (decision.Permitted & engine.SpecialCategories) != 0 ? Sensitivity.Special : Sensitivity.Normal,
             Subject = evaluation is null ? null : "evaluation-record",
         };
         // Durable before release: the data leaves only after the log has committed this record.
