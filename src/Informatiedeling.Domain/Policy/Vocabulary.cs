@@ -38,8 +38,24 @@ public sealed record PartnerGroup(string Name, ulong Members, string Article, bo
 /// <summary>A purpose with the legal ground the convenant gives it.</summary>
 public sealed record PurposeDefinition(string Name, string Article, string LegalGround);
 
+/// <summary>How the law classes the data of a category, as the convenant's <c>sensitivity</c> names it.</summary>
+public enum CategorySensitivity : byte
+{
+    /// <summary><c>persoonsgegevens</c>: personal data.</summary>
+    Personal,
+
+    /// <summary><c>bijzondere-persoonsgegevens</c>: special categories of personal data (GDPR art. 9).</summary>
+    Special,
+
+    /// <summary><c>strafrechtelijke-gegevens</c>: criminal-offence data (GDPR art. 10).</summary>
+    Criminal,
+
+    /// <summary><c>identiteit-melder</c>: who reported.</summary>
+    ReporterIdentity,
+}
+
 /// <summary>A data category, with how sensitive it is and whether only a fence can open it.</summary>
-public sealed record CategoryDefinition(string Name, string Article, string Sensitivity, bool Fenced);
+public sealed record CategoryDefinition(string Name, string Article, CategorySensitivity Sensitivity, bool Fenced);
 
 /// <summary>Everything the convenant names: partners and their groups, steps, categories, purposes, articles.</summary>
 public sealed class Vocabulary
@@ -79,6 +95,10 @@ public sealed class Vocabulary
 
     public ulong FencedCategories =>
         CategoryDefinitions.Select((c, i) => c.Fenced ? 1UL << i : 0).Aggregate(0UL, (a, b) => a | b);
+
+    /// <summary>Categories of special personal data (GDPR art. 9): a release of any of them is logged as such.</summary>
+    public ulong SpecialCategories =>
+        CategoryDefinitions.Select((c, i) => c.Sensitivity == CategorySensitivity.Special ? 1UL << i : 0).Aggregate(0UL, (a, b) => a | b);
 }
 
 public sealed record DefaultArticles(string Unknown, string NoRole, string Invitation, string PurposeRequired);

@@ -107,25 +107,31 @@ internal sealed class CaseBroker(
         IReadOnlyList<string>? fields = string.IsNullOrWhiteSpace(fieldsText)
             ? null
             : [.. fieldsText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal)];
+        var decision = Decide(engine, partner, state, standing, purpose, categories, now, justification);
+
+        // Standing before any answer that depends on what was asked: without it, every request, well formed or not,
+        // answers exactly as for a case that does not exist (art. 6.5).
+        if (state is null || decision.CaseHidden)
+        {
+            await LogAsync(user, pseudonym, "case.read", purpose, AccessDecision.Deny, decision.Rule, engine, cancellationToken, categories);
+            return Problems.CaseNotFound();
+        }
+
         if (fields is not null)
         {
             var unknown = fields.Where(f => engine.Set.FindField(f) is null).ToList();
             if (unknown.Count > 0)
             {
-                await LogAsync(user, pseudonym, "case.read", null, AccessDecision.Error, null, engine, cancellationToken, categories);
-                return Problems.BadRequest("Unknown fields requested", [.. unknown.Select(f => $"unknown field '{new string([.. f.Take(130).Where(c => !char.IsControl(c))])}'")]);
+                await LogAsync(user, state.Pseudonym, "case.read", null, AccessDecision.Error, null, engine, cancellationToken, categories);
+                return Problems.BadRequest("Unknown fields requested", [.. unknown.Select(f => $"unknown field '{Problems.Printable(f)}'")]);
             }
 
             // Asking for fields asks for their categories, unless categories are named as well.
-            categories ??= [.. fields.Select(f => engine.Vocabulary.Categories.Names[engine.Set.FindField(f)!.Category]).Distinct(StringComparer.Ordinal)];
-        }
-        var decision = DecisionInput.Decide(engine, partner, standing.Role?.Name(), state?.Step ?? IntakeStep,
-            state?.Status == CaseStatus.Closed ? "closed" : "open", purpose, categories, now, standing.InvitedUntil, justification);
-
-        if (state is null || decision.CaseHidden)
-        {
-            await LogAsync(user, pseudonym, "case.read", purpose, AccessDecision.Deny, decision.Rule, engine, cancellationToken, categories);
-            return Problems.CaseNotFound();
+            if (categories is null)
+            {
+                categories = [.. fields.Select(f => engine.Vocabulary.Categories.Names[engine.Set.FindField(f)!.Category]).Distinct(StringComparer.Ordinal)];
+                decision = Decide(engine, partner, state, standing, purpose, categories, now, justification);
+            }
         }
 
         if (decision.UnknownKind != IdentifierKind.None)
@@ -159,9 +165,11 @@ internal sealed class CaseBroker(
             }
         }
 
-        var emergency = string.Equals(purpose, "acute-veiligheid", StringComparison.Ordinal);
+        // The policy set says which purposes are released only on a written justification (acute-veiligheid, art. 7.3,
+        // and any other its fences name): every such release is an emergency access whose justification is sealed.
+        var emergency = engine.RequiresJustification(purpose);
         var recordId = Guid.NewGuid();
-        var sealedJustification = emergency && decision.Permitted != 0 && !string.IsNullOrWhiteSpace(justification)
+        var sealedJustification = emergency && (decision.Permitted != 0 || decision.ScopeReleased) && !string.IsNullOrWhiteSpace(justification)
             ? await justifications.SealAsync(state.Pseudonym, recordId, justification, cancellationToken)
             : null;
         var obligations = decision.Obligations.HasFlag(Obligations.Review) ? new[] { "review" } : [];
@@ -177,7 +185,7 @@ internal sealed class CaseBroker(
             FieldsReleased = [.. reads.Where(f => f.Status == FieldReadStatus.Ok).Select(f => f.Field)],
             Obligations = obligations,
             Emergency = emergency,
-            Sensitivity = released.Contains("exceptioneel") ? Sensitivity.Special : Sensitivity.Normal,
+            Sensitivity = (decision.Permitted & engine.SpecialCategories) != 0 ? Sensitivity.Special : Sensitivity.Normal,
             Subject = evaluation is null ? null : "evaluation-record",
         };
         // Durable before release: the data leaves only after the log has committed this record.
@@ -215,6 +223,12 @@ internal sealed class CaseBroker(
             .GroupBy(f => f.Category).Select(g => new DestroyedCategory(g.Key, g.First().DestroyedAt!.Value)));
         return purged;
     }
+
+    private static Decision Decide(
+        PolicyEngine engine, string partner, CaseState? state, CaseStanding standing, string purpose, IReadOnlyList<string>? categories,
+        DateTimeOffset now, string? justification) =>
+        DecisionInput.Decide(engine, partner, standing.Role?.Name(), state?.Step ?? IntakeStep,
+            state?.Status == CaseStatus.Closed ? "closed" : "open", purpose, categories, now, standing.InvitedUntil, justification);
 
     private static Role? DefaultRole(PolicySet set, string partner, string step)
     {

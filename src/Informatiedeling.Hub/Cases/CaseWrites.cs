@@ -134,7 +134,7 @@ internal sealed class CaseWrites(CaseGate gate, CaseAudit audit, ClientFileStore
         return TypedResults.Ok(new WriteResult(access.State.Pseudonym.Value, [.. fields.Keys.Order(StringComparer.Ordinal)]));
     }
 
-    /// <summary>What the caller may receive under <paramref name="purpose"/> in its role in the current step (no justification: never acute-veiligheid).</summary>
+    /// <summary>What the caller may receive under <paramref name="purpose"/> in its role in the current step (no justification: never under a purpose whose fence requires one).</summary>
     private static Decision Decide(CaseAccess access, string purpose) =>
         DecisionInput.Decide(access.Engine, access.Partner, access.Role?.Name(), access.State.Step, "open", purpose, null, access.Now, access.Standing.InvitedUntil, null);
 

@@ -91,6 +91,35 @@ public sealed class PolicyEngineTests
         Assert.Contains(new[] { partner, role, step, status, purpose, category }.First(v => text.Contains($"'{v}'", StringComparison.Ordinal)), text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("CASUSOVERLEG", null)]
+    [InlineData("Casusoverleg", "dynamisch")]
+    [InlineData("casus\0overleg", "dynamisch")]
+    [InlineData("verkoop", "dynamisch")]
+    [InlineData("casusoverleg", "DYNAMISCH")]
+    [InlineData("casusoverleg", "geheim")]
+    public void Without_standing_an_unknown_identifier_hides_the_case_whether_it_is_malformed_or_not(string purpose, string? category)
+    {
+        var engine = ReferencePolicy.Engine;
+        IReadOnlyList<string>? categories = category is null ? null : [category];
+
+        var neverARole = DecisionInput.Decide(engine, "ind", null, "casusoverleg", "open", purpose, categories, At, null, null);
+        var invitationEnded = DecisionInput.Decide(engine, "kmar", "C", "casusoverleg", "open", purpose, categories, At, At.AddSeconds(-1), null);
+        var malformedPartner = DecisionInput.Decide(engine, "KMAR", "C", "casusoverleg", "open", purpose, categories, At, At.AddDays(1), null);
+        var withRole = DecisionInput.Decide(engine, "kmar", "C", "casusoverleg", "open", purpose, categories, At, At.AddDays(1), null);
+
+        foreach (var hidden in new[] { neverARole, invitationEnded, malformedPartner })
+        {
+            Assert.True(hidden.CaseHidden);
+            Assert.Equal(0UL, hidden.Permitted);
+            Assert.Equal("onbekend", hidden.Rule.RuleId);
+        }
+
+        // With a role the same request is judged, and the unknown identifier named.
+        Assert.False(withRole.CaseHidden);
+        Assert.NotEqual(IdentifierKind.None, withRole.UnknownKind);
+    }
+
     [Fact]
     public void Every_decision_names_its_rule_and_article()
     {

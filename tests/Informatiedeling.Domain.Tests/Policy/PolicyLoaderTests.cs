@@ -1,4 +1,5 @@
 using Informatiedeling.Policy;
+using Informatiedeling.Policy.Engine;
 using Informatiedeling.Policy.Loading;
 
 namespace Informatiedeling.Domain.Tests.Policy;
@@ -86,6 +87,8 @@ public sealed class PolicyLoaderTests
         { "actions.yaml", "    roles: [A]\n    steps: [uitvoering, nazorg]\n", "    steps: [uitvoering, nazorg]\n", "PL070", "grants the action without a role on the case", "- id: handeling-dossier-sluiten" },
         { "purposes.yaml", "scope: aggregate", "scope: evaluation-record", "PL070", "grants scope 'evaluation-record'", "- id: doel-monitoring" },
         { "actions.yaml", "    roles: [A]\n    article: \"5.6\"\n", "    roles: [A]\n    caseStatus: any\n    article: \"5.6\"\n", "PL070", "grants case status 'any', which the convenant does not allow (its bound is case status 'open' only)", "- id: handeling-stap-afronden" },
+        { "fences.yaml", "  - id: hek-evaluatie\n", "  - id: hek-handhaving\n    purpose: strafrechtelijke-handhavng\n    categories: [statisch]\n    justification: required\n    article: \"3.5\"\n\n  - id: hek-evaluatie\n", "PL024", "unknown purpose 'strafrechtelijke-handhavng'; did you mean 'strafrechtelijke-handhaving'?", "strafrechtelijke-handhavng" },
+        { "fences.yaml", "  - id: hek-evaluatie\n", "  - id: hek-handhaving\n    purpose: strafrechtelijke-handhaving\n    categories: [statisch, bijzonder]\n    justification: required\n    article: \"3.5\"\n\n  - id: hek-evaluatie\n", "PL024", "unknown category 'bijzonder'", "bijzonder" },
         { "actions.yaml", "    caseStatus: any\n    article: \"8.5\"\n\n  - id: handeling-bewaarplicht-opheffen", "    caseStatus: gesloten\n    article: \"8.5\"\n\n  - id: handeling-bewaarplicht-opheffen", "PL027", "unknown case status 'gesloten'; use open, closed or any", "caseStatus: gesloten" },
     };
 
@@ -107,6 +110,66 @@ public sealed class PolicyLoaderTests
         }
 
         Assert.Matches($@"^{System.Text.RegularExpressions.Regex.Escape(file)}:\d+:\d+: error {code}: ", error.ToString());
+    }
+
+    [Fact]
+    public void The_policy_set_says_which_purposes_need_a_justification_and_which_categories_are_special()
+    {
+        var engine = ReferencePolicy.Engine;
+        var v = engine.Vocabulary;
+        Assert.Equal(["acute-veiligheid"], v.Purposes.Names.Where(engine.RequiresJustification));
+        Assert.False(engine.RequiresJustification("verkoop"));
+        Assert.Equal("exceptioneel", v.Categories.Describe(engine.SpecialCategories));
+        Assert.Equal(CategorySensitivity.Criminal, v.CategoryDefinitions[Index(v, "strafrechtelijk")].Sensitivity);
+    }
+
+    [Fact]
+    public void A_fence_with_a_justification_makes_any_purpose_need_one_and_the_convenant_makes_any_category_special()
+    {
+        var policies = ReferencePolicy.Policies();
+        var fences = policies.FindIndex(p => p.Path == "fences.yaml");
+        policies[fences] = policies[fences] with
+        {
+            Text = policies[fences].Text + "\n  - id: hek-handhaving\n    purpose: strafrechtelijke-handhaving\n    categories: [statisch, dynamisch, exceptioneel, strafrechtelijk]\n    justification: required\n    article: \"3.5\"\n",
+        };
+        var convenant = ReferencePolicy.Convenant.Text.Replace(
+            "dynamisch: { article: \"4.2\", sensitivity: persoonsgegevens }", "dynamisch: { article: \"4.2\", sensitivity: bijzondere-persoonsgegevens }", StringComparison.Ordinal);
+        var result = PolicyLoader.Load(ReferencePolicy.Convenant with { Text = convenant }, policies);
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        var engine = PolicyEngine.Compile(result.Set!);
+        var v = engine.Vocabulary;
+
+        Assert.True(engine.RequiresJustification("strafrechtelijke-handhaving"));
+        Assert.True(engine.RequiresJustification("acute-veiligheid"));
+        Assert.Equal("dynamisch, exceptioneel", v.Categories.Describe(engine.SpecialCategories));
+        var at = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+        var without = DecisionInput.Decide(engine, "politie", "R", "uitvoering", "open", "strafrechtelijke-handhaving", null, at, null, null);
+        Assert.Equal(0UL, without.Permitted);
+        Assert.Equal("hek-handhaving", without.Rule.RuleId);
+        var with = DecisionInput.Decide(engine, "politie", "R", "uitvoering", "open", "strafrechtelijke-handhaving", null, at, null, "Fictief: aanhouding");
+        Assert.True(with.IsPermitted(Index(v, "strafrechtelijk")));
+    }
+
+    [Theory]
+    [InlineData("sensitivity: bijzondere-persoonsgegevens }", "sensitivity: bijzondere-persoonsgegevenss }", "bijzondere-persoonsgegevenss", "did you mean 'bijzondere-persoonsgegevens'?")]
+    [InlineData("sensitivity: persoonsgegevens }", "sensitivity: special }", "special", "use one of: persoonsgegevens, bijzondere-persoonsgegevens")]
+    public void An_unknown_sensitivity_of_a_category_is_refused_at_its_position(string find, string replace, string value, string message)
+    {
+        var text = ReferencePolicy.Convenant.Text;
+        var at = text.IndexOf(find, StringComparison.Ordinal);
+        Assert.True(at >= 0);
+        var edited = string.Concat(text.AsSpan(0, at), replace, text.AsSpan(at + find.Length));
+
+        var result = PolicyLoader.Load(ReferencePolicy.Convenant with { Text = edited }, ReferencePolicy.Policies());
+
+        Assert.False(result.Succeeded);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("PL053", error.Code);
+        Assert.Contains($"unknown sensitivity '{value}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        var lines = edited.Split('\n');
+        var line = Array.FindIndex(lines, l => l.Contains(replace, StringComparison.Ordinal));
+        Assert.Equal(("convenant.yaml", line + 1, lines[line].IndexOf(value, StringComparison.Ordinal) + 1), (error.Position.File, error.Position.Line, error.Position.Column));
     }
 
     [Fact]
@@ -170,4 +233,6 @@ public sealed class PolicyLoaderTests
         Assert.Equal("convenant.yaml", error.Position.File);
         Assert.Contains("unknown group 'investigatief'", error.Message, StringComparison.Ordinal);
     }
+
+    private static int Index(Vocabulary v, string category) => v.Categories.TryGetIndex(category, out var i) ? i : throw new ArgumentException(category);
 }

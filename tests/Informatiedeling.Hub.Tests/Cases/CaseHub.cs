@@ -39,9 +39,19 @@ internal sealed class CaseHub : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<CaseHub> StartAsync(string engine, FakeTimeProvider? clock = null) => new(engine == "sqlite"
-        ? HubFactory.OnSqlite(DevelopmentIssuer, "Development", clock)
-        : await HubFactory.OnPostgresAsync(extra: DevelopmentIssuer, environment: "Development", clock: clock));
+    /// <summary>A hub on <paramref name="engine"/>; <paramref name="extra"/> settings (another policy folder, say) go on top of the development issuer.</summary>
+    public static async Task<CaseHub> StartAsync(string engine, FakeTimeProvider? clock = null, IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>(DevelopmentIssuer);
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return new(engine == "sqlite"
+            ? HubFactory.OnSqlite(settings, "Development", clock)
+            : await HubFactory.OnPostgresAsync(extra: settings, environment: "Development", clock: clock));
+    }
 
     /// <summary>A token for the partner, minted once (before a test moves the hub's clock, tokens are checked against the real one).</summary>
     public async Task<string> TokenAsync(string partner)

@@ -13,6 +13,19 @@ public static class DecisionInput
         PolicyEngine engine, string partner, string? role, string? step, string caseStatus, string purpose,
         IReadOnlyList<string>? categories, DateTimeOffset at, DateTimeOffset? invitedUntil, string? justification)
     {
+        // Standing (partner, role, invitation) is settled before any identifier is judged: without it, a malformed
+        // identifier must get the answer a well-formed unknown one gets, which is that for a case that does not exist.
+        Role? parsedRole = null;
+        var roleParsed = true;
+        if (role is not null)
+        {
+            roleParsed = Roles.TryParse(role, out var r);
+            parsedRole = roleParsed ? r : null;
+        }
+
+        var hidden = !roleParsed || !PartnerId.TryParse(partner, out var standingPartner)
+            || !engine.DecideStanding(standingPartner, parsedRole, at, invitedUntil).Permitted;
+
         var requested = engine.AllCategories;
         var categoryIds = ImmutableArray<CategoryId>.Empty;
         if (categories is not null)
@@ -23,7 +36,7 @@ public static class DecisionInput
             {
                 if (!CategoryId.TryParse(name, out var id))
                 {
-                    return engine.Unknown(IdentifierKind.Category, name, Known(engine, categories));
+                    return engine.Unknown(IdentifierKind.Category, name, Known(engine, categories), hidden);
                 }
 
                 builder.Add(id);
@@ -35,23 +48,17 @@ public static class DecisionInput
 
         if (!PartnerId.TryParse(partner, out var partnerId))
         {
-            return engine.Unknown(IdentifierKind.Partner, partner, requested);
+            return engine.Unknown(IdentifierKind.Partner, partner, requested, hidden);
         }
 
         if (!PurposeId.TryParse(purpose, out var purposeId))
         {
-            return engine.Unknown(IdentifierKind.Purpose, purpose, requested);
+            return engine.Unknown(IdentifierKind.Purpose, purpose, requested, hidden);
         }
 
-        Role? parsedRole = null;
-        if (role is not null)
+        if (!roleParsed)
         {
-            if (!Roles.TryParse(role, out var r))
-            {
-                return engine.Unknown(IdentifierKind.Role, role, requested);
-            }
-
-            parsedRole = r;
+            return engine.Unknown(IdentifierKind.Role, role!, requested, hidden);
         }
 
         CaseStatus status;
@@ -59,7 +66,7 @@ public static class DecisionInput
         {
             case "open": status = CaseStatus.Open; break;
             case "closed": status = CaseStatus.Closed; break;
-            default: return engine.Unknown(IdentifierKind.CaseStatus, caseStatus, requested);
+            default: return engine.Unknown(IdentifierKind.CaseStatus, caseStatus, requested, hidden);
         }
 
         StepId? stepId = null;
@@ -67,7 +74,7 @@ public static class DecisionInput
         {
             if (!StepId.TryParse(step, out var s))
             {
-                return engine.Unknown(IdentifierKind.Step, step, requested);
+                return engine.Unknown(IdentifierKind.Step, step, requested, hidden);
             }
 
             stepId = s;

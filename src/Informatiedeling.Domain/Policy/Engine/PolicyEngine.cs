@@ -68,6 +68,7 @@ public sealed class PolicyEngine
 
         _closedCase = new Explanation("dossier-gesloten", "5.5", DecisionReason.CaseStatusFenced, "a closed case can no longer be changed");
         AllCategories = _v.Categories.All;
+        SpecialCategories = _v.SpecialCategories;
     }
 
     /// <summary>The policy set this engine decides by.</summary>
@@ -76,6 +77,9 @@ public sealed class PolicyEngine
     public Vocabulary Vocabulary => _v;
 
     public ulong AllCategories { get; }
+
+    /// <summary>The categories of special personal data (GDPR art. 9), as the convenant classes them.</summary>
+    public ulong SpecialCategories { get; }
 
     public static PolicyEngine Compile(PolicySet set) => new(set);
 
@@ -205,6 +209,14 @@ public sealed class PolicyEngine
             : new ActionDecision(false, _noRole, true);
     }
 
+    /// <summary>
+    /// Whether a release under <paramref name="purpose"/> needs a written justification, which is then sealed in the
+    /// access log: what the purpose's fence says (art. 7.3 for acute-veiligheid), false for a purpose the convenant
+    /// does not know.
+    /// </summary>
+    public bool RequiresJustification(string purpose) =>
+        _v.Purposes.TryGetIndex(purpose, out var p) && _purposes[p]?.Fence is { JustificationRequired: true };
+
     /// <summary>A denial of everything for an identifier the boundary could not even parse (a malformed role, say).</summary>
     public Decision Unknown(IdentifierKind kind, string value, ulong requested = 0, bool caseHidden = false)
     {
@@ -214,10 +226,8 @@ public sealed class PolicyEngine
 
     private Decision Unknown(IdentifierKind kind, string value, in DecisionRequest request)
     {
-        // Without a role the answer must not differ from that for a case that does not exist, typo or not.
-        var hidden = kind == IdentifierKind.Partner || request.Role is null
-            || (_v.Partners.TryGetIndex(request.Partner.Value ?? "", out var p) && (_invitationRequired & (1UL << p)) != 0
-                && (request.InvitedUntil is null || request.At > request.InvitedUntil.Value));
+        // Without standing the answer must not differ from that for a case that does not exist, typo or not.
+        var hidden = !DecideStanding(request.Partner, request.Role, request.At, request.InvitedUntil).Permitted;
         ulong requested = 0;
         if (request.Categories.IsDefault)
         {

@@ -7,6 +7,15 @@ namespace Informatiedeling.Policy.Loading;
 /// <summary>Reads the machine-readable convenant: its vocabulary, articles and the bounds on every rule.</summary>
 internal static class ConvenantReader
 {
+    /// <summary>The sensitivities a category may have, by the name the convenant file uses.</summary>
+    private static readonly (string Name, CategorySensitivity Value)[] Sensitivities =
+    [
+        ("persoonsgegevens", CategorySensitivity.Personal),
+        ("bijzondere-persoonsgegevens", CategorySensitivity.Special),
+        ("strafrechtelijke-gegevens", CategorySensitivity.Criminal),
+        ("identiteit-melder", CategorySensitivity.ReporterIdentity),
+    ];
+
     private static readonly string[] TopKeys =
         ["convenant", "articles", "groups", "partners", "steps", "closureReasons", "actions", "categories", "purposes", "defaults", "bounds"];
 
@@ -92,7 +101,7 @@ internal static class ConvenantReader
                 categories.Add(new CategoryDefinition(
                     key.Value,
                     entry is null ? "" : Article(reader, entry, $"category '{key.Value}'", articles),
-                    entry is null ? "" : reader.Scalar(entry, "sensitivity", $"category '{key.Value}'")?.Value ?? "",
+                    entry is null ? CategorySensitivity.Personal : Sensitivity(reader, entry, $"category '{key.Value}'"),
                     entry is not null && (reader.Boolean(entry, "fenced", $"category '{key.Value}'") ?? false)));
             }
         }
@@ -171,6 +180,29 @@ internal static class ConvenantReader
         }
 
         return names;
+    }
+
+    /// <summary>A closed list, because the hub acts on it: a release of special personal data is logged as such (NEN 7513).</summary>
+    private static CategorySensitivity Sensitivity(NodeReader reader, YamlMappingNode map, string what)
+    {
+        var scalar = reader.Scalar(map, "sensitivity", what);
+        if (scalar is null)
+        {
+            return CategorySensitivity.Personal;
+        }
+
+        foreach (var (name, value) in Sensitivities)
+        {
+            if (string.Equals(name, scalar.Value, StringComparison.Ordinal))
+            {
+                return value;
+            }
+        }
+
+        var names = Sensitivities.Select(s => s.Name).ToList();
+        reader.Diagnostics.Error(scalar.Position, "PL053",
+            $"unknown sensitivity '{scalar.Value}'{Suggest.DidYouMean(scalar.Value, names)} for {what}; use one of: {string.Join(", ", names)}");
+        return CategorySensitivity.Personal;
     }
 
     private static string Article(NodeReader reader, YamlMappingNode map, string what, Dictionary<string, string> articles, string key = "article")
