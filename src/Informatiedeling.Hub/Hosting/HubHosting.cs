@@ -60,6 +60,7 @@ internal static class HubHosting
             })
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton<PolicyHolder>();
+        builder.Services.AddSingleton<PolicyRefusal>();
         builder.Services.AddSingleton<PolicyLoading>();
         builder.Services.AddHostedService<PolicyWatcher>();
         builder.Services.AddSingleton(TimeProvider.System);
