@@ -219,7 +219,7 @@ public sealed class PolicyLoaderTests
         Assert.Equal("large.yaml:1:1", error.Position.ToString());
         Assert.Equal("PL007", error.Code);
 
-        var folder = Directory.CreateTempSubdirectory("infodeel-policies-");
+        var folder = TestRun.CreateTempSubdirectory("infodeel-policies-");
         try
         {
             foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Policies, "*.yaml"))

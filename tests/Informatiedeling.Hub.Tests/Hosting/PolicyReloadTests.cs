@@ -14,7 +14,7 @@ public sealed class PolicyReloadTests
     [Fact]
     public async Task A_refused_change_on_disk_is_reported_by_readiness_until_a_later_change_loads()
     {
-        var policies = Directory.CreateTempSubdirectory("infodeel-policies-");
+        var policies = TestRun.CreateTempSubdirectory("infodeel-policies-");
         try
         {
             foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Policies, "*.yaml"))
