@@ -9,7 +9,7 @@ public sealed class DatabaseMigrateTests
     [Fact]
     public async Task Migrates_an_embedded_sqlite_database_and_is_idempotent()
     {
-        var data = Directory.CreateTempSubdirectory("infodeel-db-").FullName;
+        var data = TestRun.CreateTempSubdirectory("infodeel-db-").FullName;
 
         var first = await Infodeel.RunAsync("", "db", "migrate", "--provider", "sqlite", "--data", data);
         var second = await Infodeel.RunAsync("", "db", "migrate", "--provider", "sqlite", "--data", data);

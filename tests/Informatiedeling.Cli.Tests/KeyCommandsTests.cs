@@ -6,7 +6,7 @@ public sealed class KeyCommandsTests
     [Fact]
     public async Task Rotate_makes_a_new_key_encryption_key_current_and_resume_finds_nothing_left()
     {
-        var data = Directory.CreateTempSubdirectory("infodeel-keys-").FullName;
+        var data = Informatiedeling.Testing.TestRun.CreateTempSubdirectory("infodeel-keys-").FullName;
         Assert.Equal(0, (await Infodeel.RunAsync("", "db", "migrate", "--provider", "sqlite", "--data", data)).ExitCode);
 
         var first = await Infodeel.RunAsync("", "keys", "rotate", "--provider", "sqlite", "--data", data);
@@ -26,7 +26,7 @@ public sealed class KeyCommandsTests
     [Fact]
     public async Task Rotate_case_refuses_a_malformed_pseudonym()
     {
-        var data = Directory.CreateTempSubdirectory("infodeel-keys-").FullName;
+        var data = Informatiedeling.Testing.TestRun.CreateTempSubdirectory("infodeel-keys-").FullName;
         var result = await Infodeel.RunAsync("", "keys", "rotate-case", "--case", "42", "--category", "statisch", "--provider", "sqlite", "--data", data);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--case must be a case pseudonym", result.Error, StringComparison.Ordinal);

@@ -8,7 +8,7 @@ public sealed class LogCommandTests
     [Fact]
     public async Task An_empty_log_verifies_and_checkpoint_needs_the_hubs_signing_key()
     {
-        var data = Directory.CreateTempSubdirectory("infodeel-cli-log-").FullName;
+        var data = TestRun.CreateTempSubdirectory("infodeel-cli-log-").FullName;
         try
         {
             Assert.Equal(0, (await Infodeel.RunAsync("", "db", "migrate", "--provider", "sqlite", "--data", data)).ExitCode);

@@ -59,7 +59,7 @@ public sealed class PolicyLintAndTestTests
 
     private static string CopyPolicies()
     {
-        var policies = Directory.CreateTempSubdirectory("infodeel-policies-").FullName;
+        var policies = TestRun.CreateTempSubdirectory("infodeel-policies-").FullName;
         foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Policies, "*.yaml"))
         {
             File.Copy(file, Path.Combine(policies, Path.GetFileName(file)));

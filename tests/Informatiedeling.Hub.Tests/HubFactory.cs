@@ -39,7 +39,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>
 
     public static HubFactory OnSqlite(IDictionary<string, string?>? extra = null, string environment = "Testing", FakeTimeProvider? clock = null)
     {
-        var data = Directory.CreateTempSubdirectory("infodeel-hub-").FullName;
+        var data = TestRun.CreateTempSubdirectory("infodeel-hub-").FullName;
         return new HubFactory(Settings("sqlite", null, data, extra), data) { Environment = environment, Clock = clock };
     }
 
@@ -52,7 +52,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>
         string environment = "Testing", FakeTimeProvider? clock = null)
     {
         connectionString ??= await (await PostgresServer.SharedAsync()).CreateDatabaseAsync("hub");
-        var data = Directory.CreateTempSubdirectory("infodeel-hub-").FullName;
+        var data = TestRun.CreateTempSubdirectory("infodeel-hub-").FullName;
         var settings = Settings("postgresql", connectionString, data, extra);
         if (certificatePath is not null)
         {
@@ -64,7 +64,7 @@ public sealed class HubFactory : WebApplicationFactory<Program>
 
     /// <summary>A path for a key-ring certificate that several hub instances share.</summary>
     public static string SharedCertificatePath() =>
-        Path.Combine(Directory.CreateTempSubdirectory("infodeel-cert-").FullName, "keyring-protection.pfx");
+        Path.Combine(TestRun.CreateTempSubdirectory("infodeel-cert-").FullName, "keyring-protection.pfx");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -11,10 +11,13 @@ public sealed class HubProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private HubProcess(Process process, Uri address)
+    private readonly string _dataDirectory;
+
+    private HubProcess(Process process, Uri address, string dataDirectory)
     {
         _process = process;
         BaseAddress = address;
+        _dataDirectory = dataDirectory;
     }
 
     public Uri BaseAddress { get; }
@@ -35,7 +38,8 @@ public sealed class HubProcess : IAsyncDisposable
             // The hub's own folder, so that it finds its appsettings.json as a deployed hub does.
             WorkingDirectory = Path.GetDirectoryName(RepositoryPaths.Program("Informatiedeling.Hub", "Informatiedeling.Hub"))!,
         };
-        start.Environment["Storage__DataDirectory"] = Directory.CreateTempSubdirectory("infodeel-hubproc-").FullName;
+        var data = TestRun.CreateTempSubdirectory("infodeel-hubproc-").FullName;
+        start.Environment["Storage__DataDirectory"] = data;
         start.ArgumentList.Add(RepositoryPaths.Program("Informatiedeling.Hub", "Informatiedeling.Hub"));
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -47,7 +51,8 @@ public sealed class HubProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the hub");
-        var hub = new HubProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        TestRun.Track(process, "Informatiedeling.Hub");
+        var hub = new HubProcess(process, new Uri($"http://127.0.0.1:{port}/"), data);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { hub._output.Enqueue(e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { hub._output.Enqueue(e.Data); } };
         process.BeginOutputReadLine();
@@ -99,6 +104,15 @@ public sealed class HubProcess : IAsyncDisposable
     {
         Kill();
         _process.Dispose();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Whatever remains goes with the run's folder.
+        }
+
         return ValueTask.CompletedTask;
     }
 

@@ -29,7 +29,7 @@ public sealed class OidcProviderServer : IAsyncDisposable
 {
     public const string Audience = "urn:informatiedeling";
     private static readonly SemaphoreSlim InstallGate = new(1, 1);
-    private readonly string _folder = Directory.CreateTempSubdirectory("infodeel-oidc-").FullName;
+    private readonly string _folder = TestRun.CreateTempSubdirectory("infodeel-oidc-").FullName;
     private readonly IReadOnlyList<OidcTestUser> _users;
     private readonly int _accessTokenTtl;
     private Process? _process;
@@ -137,6 +137,7 @@ public sealed class OidcProviderServer : IAsyncDisposable
         start.ArgumentList.Add("server.mjs");
         start.ArgumentList.Add(file);
         _process = Process.Start(start) ?? throw new InvalidOperationException("cannot start node");
+        TestRun.Track(_process, "server.mjs");
         var ready = new TaskCompletionSource();
         var log = new List<string>();
         _process.OutputDataReceived += (_, e) =>

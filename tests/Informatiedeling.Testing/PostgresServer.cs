@@ -32,7 +32,10 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public string DataDirectory => Path.Combine(_root, "data");
 
-    /// <summary>The server the whole test run shares (fast settings: no fsync). Stopped when the process exits.</summary>
+    /// <summary>
+    /// The server the whole test run shares (fast settings: no fsync). Stopped and removed with the run's folder when
+    /// the test process ends, however it ends (<see cref="TestRun"/>).
+    /// </summary>
     public static async Task<PostgresServer> SharedAsync()
     {
         await SharedGate.WaitAsync();
@@ -41,7 +44,6 @@ public sealed class PostgresServer : IAsyncDisposable
             if (_shared is null)
             {
                 _shared = await StartAsync(durable: false);
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => _shared.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
 
             return _shared;
@@ -57,7 +59,7 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         var bin = FindOrInstall();
         var asPostgresUser = Environment.UserName == "root";
-        var root = Directory.CreateTempSubdirectory("infodeel-pg-").FullName;
+        var root = TestRun.CreateTempSubdirectory("infodeel-pg-").FullName;
         if (asPostgresUser)
         {
             await RunAsync("chown", ["-R", "postgres:postgres", root]);

@@ -4,7 +4,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Informatiedeling.Hub.Health;
 
-/// <summary><c>/health/live</c>: the process serves. <c>/health/ready</c>: it can do its work (database reachable and current).</summary>
+/// <summary>
+/// <c>/health/live</c>: the process serves. <c>/health/ready</c>: it can do its work (database reachable and current,
+/// a policy set in force, the access log committing); each check's data say what an operator needs to act on.
+/// </summary>
 internal static class HealthEndpoints
 {
     public const string ReadyTag = "ready";
@@ -23,7 +26,12 @@ internal static class HealthEndpoints
         var body = new
         {
             status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                description = e.Value.Description,
+                data = e.Value.Data.Count > 0 ? e.Value.Data : null,
+            }),
         };
         return JsonSerializer.SerializeAsync(context.Response.Body, body, cancellationToken: context.RequestAborted);
     }

@@ -1,13 +1,31 @@
+using Informatiedeling.Hub.Policy;
 using Informatiedeling.Policy;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Informatiedeling.Hub.Health;
 
-/// <summary>Ready only with a policy set in force: without one every request would be denied.</summary>
-internal sealed class PolicyReadyCheck(PolicyHolder holder) : IHealthCheck
+/// <summary>
+/// Ready only with a policy set in force: without one every request would be denied. Degraded (still serving, on the
+/// set in force) when the files on disk were changed and refused, with each problem's file, line and column.
+/// </summary>
+internal sealed class PolicyReadyCheck(PolicyHolder holder, PolicyRefusal refusal) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(holder.IsLoaded
-            ? HealthCheckResult.Healthy($"policy set {holder.Current.Set.ContentHash[..12]}")
-            : HealthCheckResult.Unhealthy("no policy set in force"));
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!holder.IsLoaded)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("no policy set in force"));
+        }
+
+        var inForce = holder.Current.Set.ContentHash[..12];
+        if (refusal.Last is not { } refused)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy($"policy set {inForce}"));
+        }
+
+        return Task.FromResult(HealthCheckResult.Degraded(
+            $"policy set {inForce} stays in force: the policy files on disk were refused at {refused.At:O} ({refused.Problems.Count} problem(s)); " +
+            "fix them or run 'infodeel policy lint'",
+            data: new Dictionary<string, object> { ["inForce"] = holder.Current.Set.ContentHash, ["refused"] = refused.Problems }));
+    }
 }

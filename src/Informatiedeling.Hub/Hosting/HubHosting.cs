@@ -48,7 +48,8 @@ internal static class HubHosting
         builder.Services.AddRetentionApi();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: [HealthEndpoints.ReadyTag])
-            .AddCheck<PolicyReadyCheck>("policy", tags: [HealthEndpoints.ReadyTag]);
+            .AddCheck<PolicyReadyCheck>("policy", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<AccessLogReadyCheck>("access-log", tags: [HealthEndpoints.ReadyTag]);
         var contentRoot = builder.Environment.ContentRootPath;
         builder.Services.AddOptions<PolicyOptions>().BindConfiguration(PolicyOptions.Section)
             .PostConfigure(o =>
@@ -59,6 +60,7 @@ internal static class HubHosting
             })
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton<PolicyHolder>();
+        builder.Services.AddSingleton<PolicyRefusal>();
         builder.Services.AddSingleton<PolicyLoading>();
         builder.Services.AddHostedService<PolicyWatcher>();
         builder.Services.AddSingleton(TimeProvider.System);

@@ -13,6 +13,7 @@ namespace Informatiedeling.Hub.Policy;
 /// <summary>Loads the policy set at start-up and on every change of its files; records each version that comes into force.</summary>
 internal sealed partial class PolicyLoading(
     PolicyHolder holder,
+    PolicyRefusal refusal,
     IOptions<PolicyOptions> options,
     IServiceScopeFactory scopes,
     IAccessLog accessLog,
@@ -53,6 +54,9 @@ internal sealed partial class PolicyLoading(
                 LogRefused(logger, error.ToString());
             }
 
+            // The file by name: readiness answers anyone who can reach it, and the hub's folders are not theirs to know.
+            refusal.Refused(new RefusedChange(time.GetUtcNow(), [.. result.Errors.Select(e =>
+                (e with { Position = e.Position with { File = Path.GetFileName(e.Position.File) } }).ToString())]));
             LogKept(logger, holder.IsLoaded ? holder.Current.Set.ContentHash : "(none)");
             return false;
         }
@@ -64,10 +68,12 @@ internal sealed partial class PolicyLoading(
         catch (AccessLogUnavailableException e)
         {
             LogRefused(logger, $"the access log cannot record it ({e.Message})");
+            refusal.Refused(new RefusedChange(time.GetUtcNow(), ["the access log could not record the new set coming into force; it is loaded again at the next change"]));
             LogKept(logger, holder.IsLoaded ? holder.Current.Set.ContentHash : "(none)");
             return false;
         }
 
+        refusal.Cleared();
         return holder.TryReplace(result);
     }
 

@@ -16,4 +16,10 @@ internal static partial class AccessLogMessages
 
     [LoggerMessage(3004, LogLevel.Warning, "Could not issue an access-log checkpoint ({Error}); retrying at the next interval")]
     public static partial void CheckpointFailed(ILogger logger, string error);
+
+    [LoggerMessage(3005, LogLevel.Critical, "The access-log writer stopped on an unexpected {Error}; every request that needs a record is refused (503) until the instance is restarted. {StackTrace}")]
+    public static partial void WriterStopped(ILogger logger, string error, string? stackTrace);
+
+    [LoggerMessage(3006, LogLevel.Information, "The access log commits again after failed batches")]
+    public static partial void Recovered(ILogger logger);
 }

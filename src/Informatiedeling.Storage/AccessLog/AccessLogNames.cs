@@ -16,6 +16,7 @@ internal static class AccessLogNames
         AccessEventKind.Purge => "purge",
         AccessEventKind.LegalHold => "legal-hold",
         AccessEventKind.LogRead => "log-read",
+        AccessEventKind.LogResumed => "log-resumed",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown event kind."),
     };
 

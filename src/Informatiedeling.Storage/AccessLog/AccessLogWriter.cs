@@ -34,13 +34,22 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
 
     private readonly Task _drain;
 
+    // The batches taken from the queue and not yet known to be answered: failed if the loop ends unexpectedly.
+    private List<Pending>? _underWay;
+    private List<Pending>? _taken;
+    private volatile AccessLogHealth _health = AccessLogHealth.Committing;
+    private readonly SemaphoreSlim _probe = new(1, 1);
+
     public AccessLogWriter(AccessLogStore store, TimeProvider time, ILogger<AccessLogWriter> logger)
     {
         _store = store;
         _time = time;
         _logger = logger;
-        _drain = Task.Run(DrainAsync);
+        _drain = Task.Run(RunAsync);
     }
+
+    /// <summary>Whether the last batch committed, since when commits fail, or that the writer has stopped.</summary>
+    public AccessLogHealth Health => _health;
 
     public async Task<long> AppendAsync(AccessRecord record, CancellationToken cancellationToken)
     {
@@ -57,10 +66,49 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
         }
         catch (ChannelClosedException e)
         {
-            throw new AccessLogUnavailableException("The access log is shutting down; the record was not written.", e);
+            throw new AccessLogUnavailableException(
+                _health.Condition == AccessLogCondition.Stopped
+                    ? "The access log's writer has stopped; the record was not written and the operation must not proceed."
+                    : "The access log is shutting down; the record was not written.",
+                e);
         }
 
         return await pending.Acknowledged.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// While commits fail, tries one: a record that the log commits again. A load balancer stops sending requests to an
+    /// instance that is not ready, so without this probe nothing would ever find that the log has recovered. True if
+    /// the log commits (again); false while it fails, when the writer has stopped, or when another probe is under way.
+    /// </summary>
+    public async Task<bool> ProbeAsync(CancellationToken cancellationToken)
+    {
+        var health = _health;
+        if (health.Condition != AccessLogCondition.Failing)
+        {
+            return health.Condition == AccessLogCondition.Committing;
+        }
+
+        if (!await _probe.WaitAsync(0, cancellationToken))
+        {
+            return false;
+        }
+
+        try
+        {
+            await AppendAsync(
+                AccessRecord.Administrative(AccessEventKind.LogResumed, "access-log.resume", $"failing-since:{health.Since:O}", "hub", _time.GetUtcNow()),
+                cancellationToken);
+            return true;
+        }
+        catch (AccessLogUnavailableException)
+        {
+            return false;
+        }
+        finally
+        {
+            _probe.Release();
+        }
     }
 
     public async Task<IReadOnlyList<LoggedRecord>> ReadAsync(AccessLogQuery query, LogReader reader, CancellationToken cancellationToken)
@@ -91,6 +139,7 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _drain;
+        _probe.Dispose();
     }
 
     private static string Describe(AccessLogQuery query) =>
@@ -104,6 +153,36 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
             $"limit={query.Limit}",
         }.Where(s => s is not null));
 
+    /// <summary>
+    /// Runs the loop; if it ends on an exception no batch handler expected, the writer stops for good and fails closed:
+    /// every record under way or queued is refused, and so is every later one, instead of callers waiting forever.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "The last line of defence: whatever ended the loop, callers must be refused, not left waiting.")]
+    private async Task RunAsync()
+    {
+        try
+        {
+            await DrainAsync();
+        }
+        catch (Exception e)
+        {
+            _health = AccessLogHealth.Stopped(e.GetType().Name);
+            _queue.Writer.TryComplete();
+            // The type and the stack only: a message may quote what the failed statement carried.
+            AccessLogMessages.WriterStopped(_logger, e.GetType().Name, e.StackTrace);
+            var failure = new AccessLogUnavailableException("The access log's writer has stopped; the record was not written and the operation must not proceed.", e);
+            foreach (var pending in (_underWay ?? []).Concat(_taken ?? []))
+            {
+                pending.Acknowledged.TrySetException(failure);
+            }
+
+            while (_queue.Reader.TryRead(out var pending))
+            {
+                pending.Acknowledged.TrySetException(failure);
+            }
+        }
+    }
+
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "CommitBegunAsync owns the begun batch and disposes it on every path.")]
     private async Task DrainAsync()
     {
@@ -113,7 +192,7 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
         {
             if (!_store.CanBeginAhead)
             {
-                await AppendAsync(Take());
+                await AppendAsync(_taken = Take());
                 continue;
             }
 
@@ -121,7 +200,7 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
             var continued = next is not null;
             if (next is not null)
             {
-                var batch = Take();
+                var batch = _taken = Take();
                 if (Encode(batch, next) is not { } continuing)
                 {
                     continue;
@@ -140,12 +219,12 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    Fail(Take(), e);
+                    Fail(_taken = Take(), e);
                     continue;
                 }
 
                 // Taken now, after the lock: everything that came in while the batch before committed.
-                var batch = Take();
+                var batch = _taken = Take();
                 if (Encode(batch, begun.Head) is not { } rows)
                 {
                     await begun.DisposeAsync();
@@ -165,6 +244,7 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
             }
 
             committing = commit;
+            _underWay = _taken;
         }
 
         await committing;
@@ -246,8 +326,14 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
         return false;
     }
 
-    private static void Acknowledge(List<Pending> batch, long first)
+    private void Acknowledge(List<Pending> batch, long first)
     {
+        if (_health.Condition == AccessLogCondition.Failing)
+        {
+            _health = AccessLogHealth.Committing;
+            AccessLogMessages.Recovered(_logger);
+        }
+
         for (var i = 0; i < batch.Count; i++)
         {
             batch[i].Acknowledged.TrySetResult(first + i);
@@ -259,6 +345,11 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
         // Fail closed: nobody in the batch is told their record is on the log. The next batch starts afresh from the
         // head as committed, so a failed batch leaves no gap.
         AccessLogMessages.BatchFailed(_logger, batch.Count, e.GetType().Name);
+        if (_health.Condition == AccessLogCondition.Committing)
+        {
+            _health = AccessLogHealth.Failing(_time.GetUtcNow(), e.GetType().Name);
+        }
+
         var failure = new AccessLogUnavailableException("The access-log record could not be committed; the operation must not proceed.", e);
         foreach (var pending in batch)
         {

@@ -1,6 +1,8 @@
 using Informatiedeling.Policy;
 using Informatiedeling.Policy.Engine;
 using Informatiedeling.Policy.Loading;
+using Informatiedeling.Policy.Yaml;
+using Informatiedeling.Testing;
 
 namespace Informatiedeling.Domain.Tests.Policy;
 
@@ -235,4 +237,91 @@ public sealed class PolicyLoaderTests
     }
 
     private static int Index(Vocabulary v, string category) => v.Categories.TryGetIndex(category, out var i) ? i : throw new ArgumentException(category);
+
+    [Theory]
+    [InlineData("flow sequence")]
+    [InlineData("flow mapping")]
+    [InlineData("block sequence")]
+    public void A_file_nested_a_hundred_thousand_deep_is_refused_at_the_first_level_past_the_limit(string style)
+    {
+        const int depth = 100_000;
+        var (text, column) = style switch
+        {
+            "flow sequence" => (new string('[', depth) + new string(']', depth), PolicyLimits.MaxDepth + 1),
+            "flow mapping" => (string.Concat(Enumerable.Repeat("{a: ", depth)) + "x" + new string('}', depth), (4 * PolicyLimits.MaxDepth) + 1),
+            _ => (string.Concat(Enumerable.Repeat("- ", depth)) + "x", (2 * PolicyLimits.MaxDepth) + 1),
+        };
+        var policies = ReferencePolicy.Policies();
+        policies.Add(new PolicySource("nested.yaml", "# deeply nested\n" + text + "\n"));
+
+        var result = PolicyLoader.Load(ReferencePolicy.Convenant, policies);
+
+        Assert.False(result.Succeeded);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("PL006", error.Code);
+        Assert.Equal(new SourcePosition("nested.yaml", 2, column), error.Position);
+        Assert.StartsWith($"nested.yaml:2:{column}: error PL006: collections are nested more than {PolicyLimits.MaxDepth} deep", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_nested_to_the_limit_is_read()
+    {
+        var text = "purposes: []\nextra: " + new string('[', PolicyLimits.MaxDepth - 1) + new string(']', PolicyLimits.MaxDepth - 1) + "\n";
+        var diagnostics = new PolicyDiagnostics();
+
+        Assert.NotNull(YamlTree.Parse("deep.yaml", text, diagnostics));
+        Assert.False(diagnostics.HasErrors, string.Join("\n", diagnostics.Errors));
+    }
+
+    [Fact]
+    public void A_policy_file_over_the_size_limit_is_refused_before_it_is_read()
+    {
+        var oversized = "# " + new string('x', (int)PolicyLimits.MaxFileBytes) + "\npurposes: []\n";
+        var policies = ReferencePolicy.Policies();
+        policies.Add(new PolicySource("large.yaml", oversized));
+        var inMemory = PolicyLoader.Load(ReferencePolicy.Convenant, policies);
+        var error = Assert.Single(inMemory.Errors);
+        Assert.Equal("large.yaml:1:1", error.Position.ToString());
+        Assert.Equal("PL007", error.Code);
+
+        var folder = TestRun.CreateTempSubdirectory("infodeel-policies-");
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Policies, "*.yaml"))
+            {
+                File.Copy(file, Path.Combine(folder.FullName, Path.GetFileName(file)));
+            }
+
+            File.WriteAllText(Path.Combine(folder.FullName, "large.yaml"), oversized);
+            var onDisk = PolicyLoader.LoadFiles(RepositoryPaths.Convenant, folder.FullName);
+
+            Assert.False(onDisk.Succeeded);
+            error = Assert.Single(onDisk.Errors);
+            Assert.Equal("PL007", error.Code);
+            Assert.Equal("large.yaml", Path.GetFileName(error.Position.File));
+            Assert.Equal((1, 1), (error.Position.Line, error.Position.Column));
+            Assert.Contains($"at most {PolicyLimits.MaxFileBytes} bytes", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_set_over_the_size_limit_is_refused()
+    {
+        var policies = ReferencePolicy.Policies();
+        var filler = "# " + new string('x', (int)PolicyLimits.MaxFileBytes - 16) + "\n";
+        for (var i = 0; i < 9; i++)
+        {
+            policies.Add(new PolicySource($"filler-{i}.yaml", filler));
+        }
+
+        var result = PolicyLoader.Load(ReferencePolicy.Convenant, policies);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("PL008", error.Code);
+        Assert.Equal("convenant.yaml:1:1", error.Position.ToString());
+    }
 }

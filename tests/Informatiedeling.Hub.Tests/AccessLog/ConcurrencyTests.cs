@@ -80,7 +80,7 @@ public sealed class SqliteConcurrencyTests
     [Fact]
     public async Task Two_hub_instances_on_one_sqlite_file_give_one_gapless_log_that_verifies()
     {
-        var folder = Directory.CreateTempSubdirectory("infodeel-shared-sqlite-").FullName;
+        var folder = Informatiedeling.Testing.TestRun.CreateTempSubdirectory("infodeel-shared-sqlite-").FullName;
         var shared = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Hub"] = $"Data Source={Path.Combine(folder, "informatiedeling.db")}",

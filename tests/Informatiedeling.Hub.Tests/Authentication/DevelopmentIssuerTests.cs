@@ -69,7 +69,7 @@ public sealed class DevelopmentIssuerTests
     [Fact]
     public async Task The_hub_refuses_to_start_with_it_outside_development()
     {
-        var work = Directory.CreateTempSubdirectory("infodeel-start-").FullName;
+        var work = TestRun.CreateTempSubdirectory("infodeel-start-").FullName;
         var result = await ProgramRun.RunAsync(RepositoryPaths.Program("Informatiedeling.Hub", "Informatiedeling.Hub"), [], new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",

@@ -75,7 +75,7 @@ public sealed class AtRestTests
         var marker = ClientFiles.NewMarker();
 
         Informatiedeling.Cases.CasePseudonym pseudonym;
-        string dumpFile = Path.Combine(Directory.CreateTempSubdirectory("infodeel-dump-").FullName, "before.sql");
+        string dumpFile = Path.Combine(TestRun.CreateTempSubdirectory("infodeel-dump-").FullName, "before.sql");
         await using (var hub = await HubFactory.OnPostgresAsync(original, certificatePath: certificate))
         {
             var store = hub.Store();

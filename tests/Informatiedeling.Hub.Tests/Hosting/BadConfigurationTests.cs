@@ -44,7 +44,7 @@ public sealed class BadConfigurationTests
     [Fact]
     public async Task An_unreadable_access_log_signing_key_stops_start_up_with_one_line()
     {
-        var folder = Directory.CreateTempSubdirectory("infodeel-badkey-").FullName;
+        var folder = TestRun.CreateTempSubdirectory("infodeel-badkey-").FullName;
         var key = Path.Combine(folder, "toegangslog-signing.pem");
         await File.WriteAllTextAsync(key, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
         var result = await StartHubAsync(new() { ["AccessLog__SigningKeyPath"] = key });
@@ -67,7 +67,7 @@ public sealed class BadConfigurationTests
     [Fact]
     public async Task A_refused_policy_set_stops_start_up_and_names_file_line_and_column()
     {
-        var policies = Directory.CreateTempSubdirectory("infodeel-policies-").FullName;
+        var policies = TestRun.CreateTempSubdirectory("infodeel-policies-").FullName;
         foreach (var file in Directory.EnumerateFiles(RepositoryPaths.Policies, "*.yaml"))
         {
             File.Copy(file, Path.Combine(policies, Path.GetFileName(file)));
@@ -86,7 +86,7 @@ public sealed class BadConfigurationTests
 
     private static async Task<ProgramResult> StartHubAsync(Dictionary<string, string> environment)
     {
-        var work = Directory.CreateTempSubdirectory("infodeel-start-").FullName;
+        var work = TestRun.CreateTempSubdirectory("infodeel-start-").FullName;
         environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         environment["Storage__DataDirectory"] = Path.Combine(work, "data");

@@ -214,7 +214,7 @@ public sealed class InterruptionTests
         var closedAt = new DateTimeOffset(2026, 2, 1, 8, 0, 0, TimeSpan.Zero);
         var settings = new Dictionary<string, string?> { ["AccessLog:CheckpointInterval"] = "40.00:00:00" };
         var port = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var dumpFile = Path.Combine(Directory.CreateTempSubdirectory("infodeel-dump-").FullName, "before-purge.sql");
+        var dumpFile = Path.Combine(TestRun.CreateTempSubdirectory("infodeel-dump-").FullName, "before-purge.sql");
         CasePseudonym pseudonym;
         await using (var hub = await HubFactory.OnPostgresAsync(original, settings, certificate))
         {

@@ -77,7 +77,7 @@ public sealed class SchedulingTests
     [Fact]
     public async Task A_schedule_that_is_not_a_cron_expression_stops_start_up_with_one_line()
     {
-        var work = Directory.CreateTempSubdirectory("infodeel-start-").FullName;
+        var work = TestRun.CreateTempSubdirectory("infodeel-start-").FullName;
         var result = await ProgramRun.RunAsync(RepositoryPaths.Program("Informatiedeling.Hub", "Informatiedeling.Hub"), [], new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",

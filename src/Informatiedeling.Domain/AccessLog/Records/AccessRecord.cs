@@ -16,6 +16,9 @@ public enum AccessEventKind : byte
     Purge = 7,
     LegalHold = 8,
     LogRead = 9,
+
+    /// <summary>The log commits again after failed commits: written by the probe that found it so.</summary>
+    LogResumed = 10,
 }
 
 /// <summary>The outcome of an access decision; <see cref="None"/> for administrative events.</summary>

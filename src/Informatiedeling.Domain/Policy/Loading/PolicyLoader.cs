@@ -41,17 +41,45 @@ public static class PolicyLoader
             return new PolicyLoadResult(null, diagnostics.Errors);
         }
 
+        var files = Directory.EnumerateFiles(policyDirectory, "*.yaml", SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal).ToList();
+
+        // Sizes are checked before a file is read, so that an oversized file is refused without being taken into memory.
+        var total = 0L;
+        foreach (var file in files.Prepend(convenantFile))
+        {
+            var length = new FileInfo(file).Length;
+            total += length;
+            if (length > PolicyLimits.MaxFileBytes)
+            {
+                diagnostics.Error(new SourcePosition(Display(file), 1, 1), "PL007", PolicyLimits.FileTooLarge(length));
+            }
+        }
+
+        if (total > PolicyLimits.MaxSetBytes)
+        {
+            diagnostics.Error(new SourcePosition(Display(policyDirectory), 1, 1), "PL008", SetTooLarge(total));
+        }
+
+        if (diagnostics.HasErrors)
+        {
+            return new PolicyLoadResult(null, diagnostics.Sorted());
+        }
+
         var convenant = new PolicySource(Display(convenantFile), File.ReadAllText(convenantFile));
-        var policies = Directory.EnumerateFiles(policyDirectory, "*.yaml", SearchOption.TopDirectoryOnly)
-            .Order(StringComparer.Ordinal)
-            .Select(f => new PolicySource(Display(f), File.ReadAllText(f)))
-            .ToList();
+        var policies = files.Select(f => new PolicySource(Display(f), File.ReadAllText(f))).ToList();
         return Load(convenant, policies);
     }
 
     public static PolicyLoadResult Load(PolicySource convenant, IReadOnlyList<PolicySource> policies)
     {
         var diagnostics = new PolicyDiagnostics();
+        var total = policies.Prepend(convenant).Sum(s => (long)Encoding.UTF8.GetByteCount(s.Text));
+        if (total > PolicyLimits.MaxSetBytes)
+        {
+            diagnostics.Error(new SourcePosition(convenant.Path, 1, 1), "PL008", SetTooLarge(total));
+            return new PolicyLoadResult(null, diagnostics.Errors);
+        }
+
         var reader = new NodeReader(diagnostics);
         var (vocabulary, bounds) = ConvenantReader.Read(YamlTree.Parse(convenant.Path, convenant.Text, diagnostics), convenant.Path, diagnostics);
         if (vocabulary is null || bounds is null)
@@ -165,6 +193,9 @@ public static class PolicyLoader
 
         return Encoding.UTF8.GetString(stream.ToArray());
     }
+
+    private static string SetTooLarge(long bytes) =>
+        $"the convenant and the policy files are {bytes} bytes together; a set holds at most {PolicyLimits.MaxSetBytes} bytes (8 MiB)";
 
     /// <summary>A path as messages show it: relative to the working folder when it lies below it, else absolute.</summary>
     public static string Display(string path)

@@ -29,12 +29,21 @@ public sealed record YamlMappingNode(SourcePosition Position, IReadOnlyList<KeyV
 
 /// <summary>
 /// Reads one YAML document into a tree of positioned nodes. Policy files are plain data: anchors, aliases,
-/// tags, complex keys and duplicate keys are refused, each with its position.
+/// tags, complex keys and duplicate keys are refused, each with its position. So are files larger than
+/// <see cref="PolicyLimits.MaxFileBytes"/> and collections nested deeper than <see cref="PolicyLimits.MaxDepth"/>:
+/// the tree is built recursively, and a file nested without bound would otherwise end the process.
 /// </summary>
 public static class YamlTree
 {
     public static YamlNodeWithPosition? Parse(string file, string text, PolicyDiagnostics diagnostics)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > PolicyLimits.MaxFileBytes && System.Text.Encoding.UTF8.GetByteCount(text) > PolicyLimits.MaxFileBytes)
+        {
+            diagnostics.Error(new SourcePosition(file, 1, 1), "PL007", PolicyLimits.FileTooLarge(System.Text.Encoding.UTF8.GetByteCount(text)));
+            return null;
+        }
+
         var parser = new Parser(new StringReader(text));
         try
         {
@@ -45,7 +54,7 @@ public static class YamlTree
             }
 
             parser.Consume<DocumentStart>();
-            var root = ReadNode(file, parser, diagnostics);
+            var root = ReadNode(file, parser, diagnostics, depth: 0);
             parser.Consume<DocumentEnd>();
             if (!parser.Accept<StreamEnd>(out _))
             {
@@ -67,12 +76,23 @@ public static class YamlTree
             diagnostics.Error(Position(file, e.Start), "PL001", $"not valid YAML: {message}");
             return null;
         }
+        catch (NestedTooDeepException e)
+        {
+            // The rest of the file is not read: one error at the first collection past the limit.
+            diagnostics.Error(e.At, "PL006", $"collections are nested more than {PolicyLimits.MaxDepth} deep here; a policy file needs a few levels, flatten it");
+            return null;
+        }
     }
 
-    private static YamlNodeWithPosition ReadNode(string file, IParser parser, PolicyDiagnostics diagnostics)
+    private static YamlNodeWithPosition ReadNode(string file, IParser parser, PolicyDiagnostics diagnostics, int depth)
     {
         var current = parser.Current ?? throw new YamlException("unexpected end of file");
         var at = Position(file, current.Start);
+        if (current is SequenceStart or MappingStart && depth >= PolicyLimits.MaxDepth)
+        {
+            throw new NestedTooDeepException(at);
+        }
+
         if (current is NodeEvent { Anchor.IsEmpty: false } || current is AnchorAlias)
         {
             diagnostics.Error(at, "PL003", "anchors and aliases are not allowed in policy files; write the value out");
@@ -89,7 +109,7 @@ public static class YamlTree
                 var items = new List<YamlNodeWithPosition>();
                 while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    items.Add(ReadNode(file, parser, diagnostics));
+                    items.Add(ReadNode(file, parser, diagnostics, depth + 1));
                 }
 
                 return new YamlSequenceNode(at, items);
@@ -102,8 +122,8 @@ public static class YamlTree
                 var seen = new Dictionary<string, SourcePosition>(StringComparer.Ordinal);
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
-                    var keyNode = ReadNode(file, parser, diagnostics);
-                    var value = ReadNode(file, parser, diagnostics);
+                    var keyNode = ReadNode(file, parser, diagnostics, depth + 1);
+                    var value = ReadNode(file, parser, diagnostics, depth + 1);
                     if (keyNode is not YamlScalarNode key)
                     {
                         diagnostics.Error(keyNode.Position, "PL004", "a key must be a plain word");
@@ -131,4 +151,9 @@ public static class YamlTree
     }
 
     private static SourcePosition Position(string file, Mark mark) => new(file, (int)mark.Line, (int)mark.Column);
+
+    private sealed class NestedTooDeepException(SourcePosition at) : Exception
+    {
+        public SourcePosition At { get; } = at;
+    }
 }
