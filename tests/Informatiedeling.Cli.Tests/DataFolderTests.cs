@@ -38,7 +38,7 @@ public sealed class DataFolderTests
     [MemberData(nameof(ReadingCommands))]
     public async Task Run_in_an_empty_folder_a_command_creates_nothing_and_says_where_it_looked(string[] command)
     {
-        var folder = Directory.CreateTempSubdirectory("infodeel-empty-").FullName;
+        var folder = Informatiedeling.Testing.TestRun.CreateTempSubdirectory("infodeel-empty-").FullName;
         try
         {
             var result = await ProgramRun.RunAsync(Infodeel, command, NoSettings, workingDirectory: folder);
@@ -60,7 +60,7 @@ public sealed class DataFolderTests
     [Fact]
     public async Task From_the_checkout_root_the_commands_find_the_data_folder_of_the_hub_run_there()
     {
-        var root = Directory.CreateTempSubdirectory("infodeel-checkout-").FullName;
+        var root = Informatiedeling.Testing.TestRun.CreateTempSubdirectory("infodeel-checkout-").FullName;
         var hubData = Path.Combine(root, "src", "Informatiedeling.Hub", "data");
         try
         {
@@ -101,7 +101,7 @@ public sealed class DataFolderTests
     [Fact]
     public async Task A_data_folder_without_the_hubs_database_or_certificate_is_refused_without_creating_them()
     {
-        var data = Directory.CreateTempSubdirectory("infodeel-other-").FullName;
+        var data = Informatiedeling.Testing.TestRun.CreateTempSubdirectory("infodeel-other-").FullName;
         try
         {
             var verify = await ProgramRun.RunAsync(Infodeel, ["log", "verify", "--data", data], NoSettings, workingDirectory: data);
@@ -125,7 +125,7 @@ public sealed class DataFolderTests
     [Fact]
     public async Task Db_migrate_is_the_command_that_creates_a_data_folder()
     {
-        var folder = Directory.CreateTempSubdirectory("infodeel-new-").FullName;
+        var folder = Informatiedeling.Testing.TestRun.CreateTempSubdirectory("infodeel-new-").FullName;
         try
         {
             var migrate = await ProgramRun.RunAsync(Infodeel, ["db", "migrate"], NoSettings, workingDirectory: folder);

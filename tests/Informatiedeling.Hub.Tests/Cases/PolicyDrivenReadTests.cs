@@ -108,7 +108,7 @@ public sealed class PolicyDrivenReadTests
     {
         public const string FenceId = "hek-strafrechtelijke-handhaving";
 
-        private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("infodeel-policy-");
+        private readonly DirectoryInfo _root = Informatiedeling.Testing.TestRun.CreateTempSubdirectory("infodeel-policy-");
 
         public EditedPolicySet()
         {
