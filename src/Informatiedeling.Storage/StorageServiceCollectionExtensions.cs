@@ -21,6 +21,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContext());
         services.AddPooledDbContextFactory<KeyStoreDbContext>(options => Configure(options, settings, settings.KeyStoreConnectionString));
         services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<DatabaseClock>();
         services.TryAddSingleton(TimeProvider.System);
 
         // The key-encryption key: Data Protection's key ring in the key store, encrypted at rest with a certificate
