@@ -39,11 +39,6 @@ public sealed class HoldClockTests
             placed = (await response.Content.ReadFromJsonAsync<LegalHoldPlaced>())!;
         }
 
-        // Placed at the database's time, not the host's (the database runs on this machine's clock).
-        var stored = Assert.Single(await hub.HoldsAsync());
-        Assert.InRange(stored.PlacedAt, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
-        Assert.Equal(stored.PlacedAt, placed.PlacedAt);
-
         // The purge runs on another host, on the real time, three days behind the host that placed the hold: the
         // hold placed a moment ago holds.
         var run = await RetentionRunAsync(hub.Hub);
@@ -51,6 +46,11 @@ public sealed class HoldClockTests
         Assert.Contains("0 case(s) purged, 0 category purge(s); 1 case(s) held", run.Output, StringComparison.Ordinal);
         Assert.Equal(["dynamisch", "statisch"], await hub.Hub.StoredCategoriesAsync(Pseudonym(pseudonym)));
         Assert.Empty(await hub.Hub.PurgedAsync(Pseudonym(pseudonym)));
+
+        // Placed at the database's time, not the host's (the database runs on this machine's clock).
+        var stored = Assert.Single(await hub.HoldsAsync());
+        Assert.InRange(stored.PlacedAt, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.Equal(stored.PlacedAt, placed.PlacedAt);
 
         // Its end is a date on the calendar: once the calendar of the host that purges is past it, the case is purged.
         hub.Clock.SetUtcNow(until);
