@@ -28,9 +28,11 @@ public sealed record RetentionRunResult(IReadOnlyList<PurgedCase> Purged, int He
 /// <item>the case is claimed (a row lock on PostgreSQL that another run skips; the retention lock on SQLite);</item>
 /// <item>a Purge record goes to the access log first: if it cannot be written nothing is destroyed (fail closed);</item>
 /// <item>the categories' data-encryption keys are destroyed in one key-store transaction (crypto-shredding: every
-/// copy of the ciphertexts, backups included, is unreadable from here on);</item>
+/// copy of the ciphertexts, backups included, is unreadable from here on), and with the case's last categories its
+/// access-log key (emergency justifications, legal-hold reasons);</item>
 /// <item>in one case-database transaction its ciphertexts are deleted, <c>case_purges</c>, <c>case_shreds</c> and a
-/// <c>purge_notices</c> row written, and the blind index cleared once <c>statisch</c> is gone.</item>
+/// <c>purge_notices</c> row written, and the blind index cleared once <c>statisch</c> is gone; after the last
+/// categories, what remains of the case is made anonymous (<see cref="CaseAnonymisation"/>).</item>
 /// </list>
 /// A run killed after 2 leaves the Purge record in the log but the rows (and perhaps the keys) in place; the next run
 /// finds the case due again, finds in the access log the Purge records that already name its categories, and
@@ -262,14 +264,16 @@ public sealed class RetentionPurge(
         var shredded = (await db.CaseShreds.AsNoTracking().Where(s => names.Contains(s.Case)).Select(s => new { s.Case, s.Category }).ToListAsync(cancellationToken))
             .Select(s => (s.Case, s.Category)).ToHashSet();
         var done = new List<PurgedCase>(work.Count);
-        foreach (var (item, categories, _) in work)
+        foreach (var (item, categories, last) in work)
         {
+            // After its last categories a case keeps days only (CaseAnonymisation): its new rows are written so.
+            var at = last ? CaseAnonymisation.Day(now) : now;
             foreach (var category in categories)
             {
-                db.CasePurges.Add(new CasePurgeRow { Case = item.Case.Value, Category = category.Category, PurgedAt = now, Rule = category.Rule, Article = category.Article });
+                db.CasePurges.Add(new CasePurgeRow { Case = item.Case.Value, Category = category.Category, PurgedAt = at, Rule = category.Rule, Article = category.Article });
                 if (!shredded.Contains((item.Case.Value, category.Category)))
                 {
-                    db.CaseShreds.Add(new CaseShredRow { Case = item.Case.Value, Category = category.Category, DestroyedAt = now });
+                    db.CaseShreds.Add(new CaseShredRow { Case = item.Case.Value, Category = category.Category, DestroyedAt = at });
                 }
             }
 
@@ -279,7 +283,7 @@ public sealed class RetentionPurge(
                 Categories = string.Join(',', categories.Select(c => c.Category)),
                 Rules = string.Join(',', categories.Select(c => c.Rule)),
                 Articles = string.Join(',', categories.Select(c => c.Article)),
-                PurgedAt = now,
+                PurgedAt = at,
             });
             done.Add(new PurgedCase(item.Case, categories, now, Completion: false));
         }
