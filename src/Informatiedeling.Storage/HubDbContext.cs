@@ -23,6 +23,8 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
 
     public DbSet<CaseInvitationRow> CaseInvitations => Set<CaseInvitationRow>();
 
+    public DbSet<CaseParticipantRow> CaseParticipants => Set<CaseParticipantRow>();
+
     public DbSet<CaseStepRow> CaseSteps => Set<CaseStepRow>();
 
     public DbSet<CaseEvaluationRow> CaseEvaluations => Set<CaseEvaluationRow>();
@@ -85,6 +87,13 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
             e.Property(x => x.Partner).HasColumnName("partner").HasMaxLength(64);
             e.Property(x => x.InvitedUntil).HasColumnName("invited_until");
             e.Property(x => x.InvitedAt).HasColumnName("invited_at");
+        });
+        modelBuilder.Entity<CaseParticipantRow>(e =>
+        {
+            e.ToTable("case_participants");
+            e.HasKey(x => new { x.Case, x.Partner });
+            e.Property(x => x.Case).HasColumnName("case_pseudonym").HasMaxLength(40);
+            e.Property(x => x.Partner).HasColumnName("partner").HasMaxLength(64);
         });
         modelBuilder.Entity<CaseShredRow>(e =>
         {

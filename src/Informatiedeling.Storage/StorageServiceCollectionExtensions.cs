@@ -55,6 +55,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<HubDbContext>>().CreateDbContext());
         services.AddPooledDbContextFactory<KeyStoreDbContext>(options => Configure(options, settings, settings.KeyStoreConnectionString));
         services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<DatabaseClock>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -96,19 +96,18 @@ internal sealed class LegalHoldBroker(
         await accessLog.AppendAsync(
             RetentionRecords.For(user, AccessEventKind.LegalHold, PlaceOperation, AccessDecision.Permit, now, engine, state.Pseudonym, decision.Rule, role?.Name(), id.ToString("N")),
             cancellationToken);
-        await holds.PlaceAsync(new LegalHoldRow
+        var placedAt = await holds.PlaceAsync(new LegalHoldRow
         {
             Id = id,
             Case = state.Pseudonym.Value,
             PlacedByPartner = partner,
             PlacedByUser = user.UserOf()!,
-            PlacedAt = now,
             Until = request.Until!.Value.ToUniversalTime(),
             ReasonKeyVersion = sealedReason.KeyVersion,
             ReasonCiphertext = sealedReason.Ciphertext,
         }, cancellationToken);
         RetentionMessages.HoldPlaced(logger, id, partner, request.Until!.Value);
-        return TypedResults.Created($"/cases/{state.Pseudonym.Value}/holds/{id:D}", new LegalHoldPlaced(id, state.Pseudonym.Value, now, request.Until!.Value.ToUniversalTime()));
+        return TypedResults.Created($"/cases/{state.Pseudonym.Value}/holds/{id:D}", new LegalHoldPlaced(id, state.Pseudonym.Value, placedAt, request.Until!.Value.ToUniversalTime()));
     }
 
     public async Task<IResult> LiftAsync(ClaimsPrincipal user, string pseudonymText, string idText, CancellationToken cancellationToken)
@@ -138,7 +137,7 @@ internal sealed class LegalHoldBroker(
         await accessLog.AppendAsync(
             RetentionRecords.For(user, AccessEventKind.LegalHold, LiftOperation, AccessDecision.Permit, now, engine, state!.Pseudonym, decision.Rule, role?.Name(), id.ToString("N")),
             cancellationToken);
-        if (!await holds.LiftAsync(id, now, partner, cancellationToken))
+        if (!await holds.LiftAsync(id, partner, cancellationToken))
         {
             return NoLongerActive();
         }

@@ -5,6 +5,7 @@ using Informatiedeling.Cases;
 using Informatiedeling.Hub.Cases;
 using Informatiedeling.Policy;
 using Informatiedeling.Retention;
+using Informatiedeling.Storage;
 using Informatiedeling.Storage.AccessLog;
 using Informatiedeling.Storage.Retention;
 
@@ -20,6 +21,7 @@ internal sealed class PrivacyOfficerBroker(
     LegalHoldQueries activeHolds,
     LegalHoldReasons reasons,
     RetentionOverview overview,
+    DatabaseClock clock,
     IAccessLog accessLog,
     TimeProvider time)
 {
@@ -97,9 +99,11 @@ internal sealed class PrivacyOfficerBroker(
         }
 
         // Every category still to be purged as of the listing's instant, in one order that does not depend on the page.
+        // Holds placed and lifted are compared on the database's clock, which wrote them; the cursor carries both.
         var at = after?.At ?? now;
+        var databaseAt = after?.DatabaseAt ?? await clock.NowAsync(cancellationToken);
         var closed = (await overview.ClosedCasesAsync(cancellationToken)).Where(c => c.ClosedAt <= at).ToList();
-        var held = await activeHolds.ActiveHoldsAsync([.. closed.Select(c => c.Pseudonym.Value)], at, cancellationToken);
+        var held = await activeHolds.ActiveHoldsAsync([.. closed.Select(c => c.Pseudonym.Value)], new HoldInstant(at, databaseAt), cancellationToken);
         var listing = new List<UpcomingPurge>();
         foreach (var closedCase in closed)
         {
@@ -117,7 +121,7 @@ internal sealed class PrivacyOfficerBroker(
 
         listing.Sort(UpcomingCursor.Order);
         var page = listing.Take(limit).ToList();
-        var next = listing.Count > limit ? new UpcomingCursor(at, page[^1].PurgeAt, page[^1].Case, page[^1].Category).ToString() : null;
+        var next = listing.Count > limit ? new UpcomingCursor(at, page[^1].PurgeAt, page[^1].Case, page[^1].Category, databaseAt).ToString() : null;
         await accessLog.AppendAsync(
             RetentionRecords.For(user, AccessEventKind.AccessDecision, UpcomingOperation, AccessDecision.Permit, now, engine,
                 role: RetentionRecords.PrivacyOfficerRole,

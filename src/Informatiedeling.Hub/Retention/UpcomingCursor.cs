@@ -8,11 +8,13 @@ namespace Informatiedeling.Hub.Retention;
 
 /// <summary>
 /// Where a page of the upcoming purges ended, and the instant the listing describes: opaque to the caller (base64url
-/// of a versioned text). It holds a case pseudonym and a category name, never a personal value.
+/// of a versioned text). It holds a case pseudonym and a category name, never a personal value. The instant is on
+/// the hub's calendar (<see cref="At"/>) and on the database's clock (<see cref="DatabaseAt"/>), which holds' placements
+/// and lifts are compared with.
 /// </summary>
-internal sealed record UpcomingCursor(DateTimeOffset At, DateTimeOffset PurgeAt, string Case, string Category)
+internal sealed record UpcomingCursor(DateTimeOffset At, DateTimeOffset PurgeAt, string Case, string Category, DateTimeOffset DatabaseAt)
 {
-    private const string Version = "u1";
+    private const string Version = "u2";
 
     /// <summary>The listing's order: purge date, then case pseudonym, then category (ordinal).</summary>
     public static readonly Comparison<UpcomingPurge> Order = (x, y) => Compare(x.PurgeAt, x.Case, x.Category, y.PurgeAt, y.Case, y.Category);
@@ -21,7 +23,7 @@ internal sealed record UpcomingCursor(DateTimeOffset At, DateTimeOffset PurgeAt,
     public bool Precedes(UpcomingPurge purge) => Compare(PurgeAt, Case, Category, purge.PurgeAt, purge.Case, purge.Category) < 0;
 
     public override string ToString() => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(
-        CultureInfo.InvariantCulture, $"{Version}|{At.UtcTicks}|{PurgeAt.UtcTicks}|{Case}|{Category}")));
+        CultureInfo.InvariantCulture, $"{Version}|{At.UtcTicks}|{PurgeAt.UtcTicks}|{Case}|{Category}|{DatabaseAt.UtcTicks}")));
 
     public static bool TryParse(string text, [NotNullWhen(true)] out UpcomingCursor? cursor)
     {
@@ -42,14 +44,14 @@ internal sealed record UpcomingCursor(DateTimeOffset At, DateTimeOffset PurgeAt,
         }
 
         var parts = decoded.Split('|');
-        if (parts.Length != 5 || parts[0] != Version
+        if (parts.Length != 6 || parts[0] != Version
             || !TryTicks(parts[1], out var at) || !TryTicks(parts[2], out var purgeAt)
-            || !CasePseudonym.TryParse(parts[3], out _) || !IsCategoryName(parts[4]))
+            || !CasePseudonym.TryParse(parts[3], out _) || !IsCategoryName(parts[4]) || !TryTicks(parts[5], out var databaseAt))
         {
             return false;
         }
 
-        cursor = new UpcomingCursor(at, purgeAt, parts[3], parts[4]);
+        cursor = new UpcomingCursor(at, purgeAt, parts[3], parts[4], databaseAt);
         return true;
     }
 

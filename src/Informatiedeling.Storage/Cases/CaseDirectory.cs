@@ -65,6 +65,7 @@ public sealed class CaseDirectory(IDbContextFactory<HubDbContext> factory)
     {
         var v = policy.Vocabulary;
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var partners = new HashSet<string>(StringComparer.Ordinal);
         foreach (var step in policy.Rules.Rasci!.Steps)
         {
             var assigned = new Dictionary<int, Role>();
@@ -79,9 +80,11 @@ public sealed class CaseDirectory(IDbContextFactory<HubDbContext> factory)
             foreach (var (partner, role) in assigned)
             {
                 db.CaseRoles.Add(new CaseRoleRow { Case = pseudonym.Value, Step = v.Steps.Names[step.Step], Partner = v.Partners.Names[partner], Role = role.Name() });
+                partners.Add(v.Partners.Names[partner]);
             }
         }
 
+        await CaseParticipantRecorder.AddAsync(db, pseudonym.Value, partners, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
     }
 

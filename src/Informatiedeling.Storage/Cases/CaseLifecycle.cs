@@ -92,6 +92,7 @@ public sealed class CaseLifecycle(IDbContextFactory<HubDbContext> factory)
             db.CaseRoles.Add(new CaseRoleRow { Case = pseudonym.Value, Step = step, Partner = partner, Role = role.Name() });
         }
 
+        await CaseParticipantRecorder.AddAsync(db, pseudonym.Value, assignments.Keys, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -122,11 +123,15 @@ public sealed class CaseLifecycle(IDbContextFactory<HubDbContext> factory)
             db.CaseRoles.Add(new CaseRoleRow { Case = pseudonym.Value, Step = step, Partner = partner, Role = role.Name() });
         }
 
+        await CaseParticipantRecorder.AddAsync(db, pseudonym.Value, [partner], cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Ends a shell partner's invitation now, with its roles on the case. False when it was not invited.</summary>
+    /// <summary>
+    /// Ends a shell partner's invitation now, with its roles on the case. False when it was not invited. That it was
+    /// invited stays in <c>case_participants</c>, for the purge notices about the copies it may hold.
+    /// </summary>
     public async Task<bool> WithdrawInvitationAsync(CasePseudonym pseudonym, string partner, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);

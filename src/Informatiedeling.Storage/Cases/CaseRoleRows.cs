@@ -23,3 +23,15 @@ public sealed class CaseInvitationRow
 
     public required DateTimeOffset InvitedAt { get; set; }
 }
+
+/// <summary>
+/// A partner that held a role or an invitation on a case, at any time: kept when process direction takes the role
+/// away or the invitation is withdrawn, because the partner may still hold copies it fetched, and the purge notice
+/// tells it to delete them (convenant art. 8.6). Gives no standing on the case.
+/// </summary>
+public sealed class CaseParticipantRow
+{
+    public required string Case { get; init; }
+
+    public required string Partner { get; init; }
+}

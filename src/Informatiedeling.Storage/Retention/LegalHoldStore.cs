@@ -5,7 +5,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Informatiedeling.Storage.Retention;
 
 /// <summary>Legal holds as the hub places, lifts and lists them; the purge reads them through <see cref="LegalHoldQueries"/>.</summary>
-public sealed class LegalHoldStore(IDbContextFactory<HubDbContext> factory)
+/// <remarks>
+/// When a hold was placed and lifted is the database's time (<see cref="DatabaseClock"/>), never the placing host's:
+/// the purge, on whichever host, compares it with the database's time too.
+/// </remarks>
+public sealed class LegalHoldStore(IDbContextFactory<HubDbContext> factory, DatabaseClock clock)
 {
     /// <summary>
     /// The strongest role (R before A … before I) the partner holds or held in any step of the case, or null for none:
@@ -30,11 +34,15 @@ public sealed class LegalHoldStore(IDbContextFactory<HubDbContext> factory)
         return strongest;
     }
 
-    public async Task PlaceAsync(LegalHoldRow hold, CancellationToken cancellationToken)
+    /// <summary>Stores the hold, placed at the database's time now, and returns that time.</summary>
+    public async Task<DateTimeOffset> PlaceAsync(LegalHoldRow hold, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(hold);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        hold.PlacedAt = await clock.NowAsync(db, cancellationToken);
         db.LegalHolds.Add(hold);
         await db.SaveChangesAsync(cancellationToken);
+        return hold.PlacedAt;
     }
 
     /// <summary>The hold with this id on this case, lifted or not; null when there is none (on this case).</summary>
@@ -44,23 +52,25 @@ public sealed class LegalHoldStore(IDbContextFactory<HubDbContext> factory)
         return await db.LegalHolds.AsNoTracking().SingleOrDefaultAsync(h => h.Id == id && h.Case == pseudonym.Value, cancellationToken);
     }
 
-    /// <summary>Lifts the hold unless it was lifted already (by a concurrent request); true when this call lifted it.</summary>
-    public async Task<bool> LiftAsync(Guid id, DateTimeOffset at, string partner, CancellationToken cancellationToken)
+    /// <summary>Lifts the hold, at the database's time now, unless it was lifted already (by a concurrent request); true when this call lifted it.</summary>
+    public async Task<bool> LiftAsync(Guid id, string partner, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var at = await clock.NowAsync(db, cancellationToken);
         var lifted = await db.LegalHolds
             .Where(h => h.Id == id && h.LiftedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(h => h.LiftedAt, at).SetProperty(h => h.LiftedByPartner, partner), cancellationToken);
         return lifted == 1;
     }
 
-    /// <summary>Every hold active at <paramref name="at"/> (placed at or before it, not ended, not lifted), by end date.</summary>
-    public async Task<IReadOnlyList<LegalHoldRow>> ActiveAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>Every hold active now (placed and not lifted as the database stands, not ended by <paramref name="now"/>), by end date.</summary>
+    public async Task<IReadOnlyList<LegalHoldRow>> ActiveAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
 
         // SQLite cannot compare DateTimeOffset values in SQL; holds not lifted are few, the dates are compared here.
         var open = await db.LegalHolds.AsNoTracking().Where(h => h.LiftedAt == null).ToListAsync(cancellationToken);
-        return [.. open.Where(h => h.PlacedAt <= at && at < h.Until).OrderBy(h => h.Until).ThenBy(h => h.Case, StringComparer.Ordinal)];
+        var at = new HoldInstant(now, await clock.NowAsync(db, cancellationToken));
+        return [.. open.Where(h => LegalHoldQueries.IsActive(h.PlacedAt, h.Until, h.LiftedAt, at)).OrderBy(h => h.Until).ThenBy(h => h.Case, StringComparer.Ordinal)];
     }
 }

@@ -4,7 +4,8 @@ namespace Informatiedeling.Storage.Retention;
 
 /// <summary>
 /// The purge notices a partner's system follows (convenant art. 8.6): in seq order after a cursor, only for cases on
-/// which the partner held a role in any step or was invited, so that it deletes the copies it fetched.
+/// which the partner held a role in any step or was invited (<c>case_participants</c>: also after process direction
+/// took the role away or withdrew the invitation), so that it deletes the copies it fetched.
 /// </summary>
 public sealed class PurgeNoticeFeed(IDbContextFactory<HubDbContext> factory)
 {
@@ -13,9 +14,7 @@ public sealed class PurgeNoticeFeed(IDbContextFactory<HubDbContext> factory)
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         return await db.PurgeNotices.AsNoTracking()
-            .Where(n => n.Seq > after
-                && (db.CaseRoles.Any(r => r.Case == n.Case && r.Partner == partner)
-                    || db.CaseInvitations.Any(i => i.Case == n.Case && i.Partner == partner)))
+            .Where(n => n.Seq > after && db.CaseParticipants.Any(p => p.Case == n.Case && p.Partner == partner))
             .OrderBy(n => n.Seq)
             .Take(limit)
             .ToListAsync(cancellationToken);

@@ -28,9 +28,11 @@ public sealed record RetentionRunResult(IReadOnlyList<PurgedCase> Purged, int He
 /// <item>the case is claimed (a row lock on PostgreSQL that another run skips; the retention lock on SQLite);</item>
 /// <item>a Purge record goes to the access log first: if it cannot be written nothing is destroyed (fail closed);</item>
 /// <item>the categories' data-encryption keys are destroyed in one key-store transaction (crypto-shredding: every
-/// copy of the ciphertexts, backups included, is unreadable from here on);</item>
+/// copy of the ciphertexts, backups included, is unreadable from here on), and with the case's last categories its
+/// access-log key (emergency justifications, legal-hold reasons);</item>
 /// <item>in one case-database transaction its ciphertexts are deleted, <c>case_purges</c>, <c>case_shreds</c> and a
-/// <c>purge_notices</c> row written, and the blind index cleared once <c>statisch</c> is gone.</item>
+/// <c>purge_notices</c> row written, and the blind index cleared once <c>statisch</c> is gone; after the last
+/// categories, what remains of the case is made anonymous (<see cref="CaseAnonymisation"/>).</item>
 /// </list>
 /// A run killed after 2 leaves the Purge record in the log but the rows (and perhaps the keys) in place; the next run
 /// finds the case due again, finds in the access log the Purge records that already name its categories, and
@@ -168,7 +170,7 @@ public sealed class RetentionPurge(
             var set = policy.Current.Set;
             var purged = await PurgedCategoriesAsync(db, claimed, cancellationToken);
             var held = await holds.ActiveHoldsAsync(claimed, now, cancellationToken);
-            var work = new List<(DuePurge Case, IReadOnlyList<CategoryRetention> Categories)>();
+            var work = new List<PurgeWork>();
             foreach (var item in batch)
             {
                 if (!claimed.Contains(item.Case.Value))
@@ -177,10 +179,13 @@ public sealed class RetentionPurge(
                     continue;
                 }
 
-                var categories = RetentionSchedule.DueNow(set, item.ClosedAt, held.GetValueOrDefault(item.Case.Value), now, purged.GetValueOrDefault(item.Case.Value));
+                var before = purged.GetValueOrDefault(item.Case.Value);
+                var categories = RetentionSchedule.DueNow(set, item.ClosedAt, held.GetValueOrDefault(item.Case.Value), now, before);
                 if (categories.Count > 0 && !held.ContainsKey(item.Case.Value))
                 {
-                    work.Add((item, categories));
+                    // The last categories of the case: nothing of it is left to keep after this purge.
+                    var last = RetentionSchedule.For(set, item.ClosedAt, null, now, before).Count == categories.Count;
+                    work.Add(new PurgeWork(item, categories, last));
                 }
             }
 
@@ -206,8 +211,13 @@ public sealed class RetentionPurge(
                     string.Join(',', r.Categories.Select(c => c.Rule)), string.Join(',', r.Categories.Select(c => c.Article).Distinct(StringComparer.Ordinal))),
                 cancellationToken)));
 
-            // 3. Crypto-shredding, all cases of the batch in one key-store transaction.
-            await keys.DestroyManyAsync(work.SelectMany(w => w.Categories.Select(c => (w.Case.Case.Value, c.Category))).ToList(), cancellationToken);
+            // 3. Crypto-shredding, all cases of the batch in one key-store transaction. With the last categories of a
+            // case goes its access-log key: the emergency justifications and legal-hold reasons sealed under it (no
+            // hold is active, or the case would not be here). A rerun after a kill destroys it with the same categories.
+            await keys.DestroyManyAsync(
+                [.. work.SelectMany(w => w.Categories.Select(c => (w.Case.Case.Value, c.Category))),
+                    .. work.Where(w => w.Last).Select(w => (w.Case.Case.Value, AccessLogJustifications.KeyCategory))],
+                cancellationToken);
 
             // 4. The case database, in one transaction: ciphertexts gone, the facts recorded, the notice for partners.
             transaction ??= await db.Database.BeginTransactionAsync(cancellationToken);
@@ -236,8 +246,7 @@ public sealed class RetentionPurge(
         }
     }
 
-    private static async Task<List<PurgedCase>> WriteRowsAsync(
-        HubDbContext db, List<(DuePurge Case, IReadOnlyList<CategoryRetention> Categories)> work, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<List<PurgedCase>> WriteRowsAsync(HubDbContext db, List<PurgeWork> work, DateTimeOffset now, CancellationToken cancellationToken)
     {
         foreach (var group in work.SelectMany(w => w.Categories.Select(c => (Case: w.Case.Case.Value, c.Category))).GroupBy(p => p.Category, StringComparer.Ordinal))
         {
@@ -255,14 +264,16 @@ public sealed class RetentionPurge(
         var shredded = (await db.CaseShreds.AsNoTracking().Where(s => names.Contains(s.Case)).Select(s => new { s.Case, s.Category }).ToListAsync(cancellationToken))
             .Select(s => (s.Case, s.Category)).ToHashSet();
         var done = new List<PurgedCase>(work.Count);
-        foreach (var (item, categories) in work)
+        foreach (var (item, categories, last) in work)
         {
+            // After its last categories a case keeps days only (CaseAnonymisation): its new rows are written so.
+            var at = last ? CaseAnonymisation.Day(now) : now;
             foreach (var category in categories)
             {
-                db.CasePurges.Add(new CasePurgeRow { Case = item.Case.Value, Category = category.Category, PurgedAt = now, Rule = category.Rule, Article = category.Article });
+                db.CasePurges.Add(new CasePurgeRow { Case = item.Case.Value, Category = category.Category, PurgedAt = at, Rule = category.Rule, Article = category.Article });
                 if (!shredded.Contains((item.Case.Value, category.Category)))
                 {
-                    db.CaseShreds.Add(new CaseShredRow { Case = item.Case.Value, Category = category.Category, DestroyedAt = now });
+                    db.CaseShreds.Add(new CaseShredRow { Case = item.Case.Value, Category = category.Category, DestroyedAt = at });
                 }
             }
 
@@ -272,12 +283,13 @@ public sealed class RetentionPurge(
                 Categories = string.Join(',', categories.Select(c => c.Category)),
                 Rules = string.Join(',', categories.Select(c => c.Rule)),
                 Articles = string.Join(',', categories.Select(c => c.Article)),
-                PurgedAt = now,
+                PurgedAt = at,
             });
             done.Add(new PurgedCase(item.Case, categories, now, Completion: false));
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await CaseAnonymisation.AfterLastPurgeAsync(db, [.. work.Where(w => w.Last).Select(w => w.Case.Case.Value)], cancellationToken);
         return done;
     }
 
@@ -320,4 +332,7 @@ public sealed class RetentionPurge(
 
     private string LockFile() =>
         Path.GetFullPath(new SqliteConnectionStringBuilder(settings.ConnectionString).DataSource) + ".retention.lock";
+
+    /// <summary>A case of a batch: its categories due now, and whether they are the last it has.</summary>
+    private sealed record PurgeWork(DuePurge Case, IReadOnlyList<CategoryRetention> Categories, bool Last);
 }

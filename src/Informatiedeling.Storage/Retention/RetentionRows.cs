@@ -49,7 +49,8 @@ public sealed class LegalHoldRow
     /// <summary>The subject identifier of the user who placed it (pseudonymous).</summary>
     public required string PlacedByUser { get; init; }
 
-    public required DateTimeOffset PlacedAt { get; init; }
+    /// <summary>The database's time when it was placed (<see cref="LegalHoldStore.PlaceAsync"/> sets it).</summary>
+    public DateTimeOffset PlacedAt { get; set; }
 
     public required DateTimeOffset Until { get; set; }
 

@@ -46,6 +46,7 @@ public sealed class ConcurrencyTests
             Assert.Equal(1, state.Notices[c.Value]);
             Assert.Equal(Retentions.Categories.Order(StringComparer.Ordinal), state.PurgedOf(c.Value));
             Assert.Equal(Retentions.Categories.Order(StringComparer.Ordinal), state.DestroyedOf(c.Value));
+            Assert.Contains(c.Value, state.AccessLogKeyDestroyed);
             Assert.Empty(state.StoredOf(c.Value));
         });
     }

@@ -113,12 +113,11 @@ internal sealed class HoldsHub : IAsyncDisposable
         await db.CaseRoles.Where(r => r.Case == pseudonym && r.Partner == partner).ExecuteDeleteAsync();
     }
 
-    public async Task InviteAsync(string pseudonym, string partner, DateTimeOffset until)
-    {
-        await using var db = await Database.CreateDbContextAsync();
-        db.CaseInvitations.Add(new CaseInvitationRow { Case = pseudonym, Partner = partner, InvitedUntil = until, InvitedAt = Clock.GetUtcNow() });
-        await db.SaveChangesAsync();
-    }
+    /// <summary>Test arrangement: an invitation as the storage records it (also in who was on the case), without roles.</summary>
+    public Task InviteAsync(string pseudonym, string partner, DateTimeOffset until) =>
+        Hub.Services.GetRequiredService<CaseLifecycle>().InviteAsync(
+            global::Informatiedeling.Cases.CasePseudonym.TryParse(pseudonym, out var p) ? p : throw new ArgumentException(pseudonym, nameof(pseudonym)),
+            partner, until, Clock.GetUtcNow(), new Dictionary<string, global::Informatiedeling.Policy.Role>(), CancellationToken.None);
 
     public async Task<List<LegalHoldRow>> HoldsAsync()
     {

@@ -69,6 +69,9 @@ public sealed class InterruptionTests
             var destroyed = after.DestroyedOf(pseudonym);
             Assert.True(purged.Count == 0 || purged.SetEquals(all), $"{pseudonym}: purge recorded for {string.Join(',', purged)} only");
             Assert.True(destroyed.Count == 0 || destroyed.SetEquals(all), $"{pseudonym}: keys destroyed for {string.Join(',', destroyed)} only");
+
+            // The last categories take the case's access-log key with them, in the same key-store transaction.
+            Assert.Equal(destroyed.Count > 0, after.AccessLogKeyDestroyed.Contains(pseudonym));
             if (purged.Count > 0)
             {
                 Assert.Equal(all, destroyed);
@@ -109,6 +112,7 @@ public sealed class InterruptionTests
         {
             Assert.Equal(all, done.PurgedOf(pseudonym));
             Assert.Equal(all, done.DestroyedOf(pseudonym));
+            Assert.Contains(pseudonym, done.AccessLogKeyDestroyed);
             Assert.Empty(done.StoredOf(pseudonym));
             Assert.Equal(1, done.Notices[pseudonym]);
             Assert.True(records.GetValueOrDefault(pseudonym) == 1, $"{pseudonym} has {records.GetValueOrDefault(pseudonym)} purge records, not one");

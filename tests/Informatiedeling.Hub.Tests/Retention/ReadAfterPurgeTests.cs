@@ -44,7 +44,8 @@ public sealed class ReadAfterPurgeTests
         Assert.Equal("bewaar-melder-identiteit", destroyed["melder-identiteit"].GetProperty("rule").GetString());
         Assert.Equal("8.2", destroyed["melder-identiteit"].GetProperty("article").GetString());
         Assert.Equal("8.3", destroyed["exceptioneel"].GetProperty("article").GetString());
-        Assert.All(destroyed.Values, d => Assert.Equal(purgedAt, d.GetProperty("destroyedAt").GetDateTimeOffset()));
+        // The last categories purged, the case keeps the day of each destruction, not its instant.
+        Assert.All(destroyed.Values, d => Assert.Equal(new DateTimeOffset(purgedAt.UtcDateTime.Date, TimeSpan.Zero), d.GetProperty("destroyedAt").GetDateTimeOffset()));
     }
 
     private static async Task<JsonElement> ReadAsync(HttpClient client, string pseudonym)

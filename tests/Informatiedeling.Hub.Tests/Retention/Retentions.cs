@@ -96,22 +96,30 @@ internal static class Retentions
     public static string Joined(IEnumerable<string> categories) => string.Join(',', categories.Order(StringComparer.Ordinal));
 }
 
-/// <summary>What the case database and the key store say about each case's categories, read directly.</summary>
+/// <summary>
+/// What the case database and the key store say about each case's categories, read directly; apart from the data
+/// categories, the cases whose access-log key (<c>toegangslog</c>) is destroyed.
+/// </summary>
 internal sealed record CaseRetentionState(
     IReadOnlyDictionary<string, SortedSet<string>> Purged,
     IReadOnlyDictionary<string, SortedSet<string>> Stored,
     IReadOnlyDictionary<string, SortedSet<string>> Destroyed,
-    IReadOnlyDictionary<string, int> Notices)
+    IReadOnlyDictionary<string, int> Notices,
+    IReadOnlySet<string> AccessLogKeyDestroyed)
 {
     public static async Task<CaseRetentionState> ReadAsync(HubFactory hub)
     {
         await using var cases = await hub.OpenDatabaseAsync();
         await using var keys = await OpenKeyStoreAsync(hub);
+        const string accessLogKey = Storage.AccessLog.AccessLogJustifications.KeyCategory;
+        var destroyed = await GroupsAsync(keys, "SELECT case_pseudonym, category FROM destroyed_keys", keepAccessLogKey: true);
         return new CaseRetentionState(
             await GroupsAsync(cases, "SELECT case_pseudonym, category FROM case_purges"),
             await GroupsAsync(cases, "SELECT DISTINCT case_pseudonym, category FROM case_fields"),
-            await GroupsAsync(keys, "SELECT case_pseudonym, category FROM destroyed_keys"),
-            (await GroupsAsync(cases, "SELECT case_pseudonym, CAST(seq AS TEXT) FROM purge_notices")).ToDictionary(g => g.Key, g => g.Value.Count, StringComparer.Ordinal));
+            destroyed.Where(d => d.Value.Any(c => c != accessLogKey))
+                .ToDictionary(d => d.Key, d => new SortedSet<string>(d.Value.Where(c => c != accessLogKey), StringComparer.Ordinal), StringComparer.Ordinal),
+            (await GroupsAsync(cases, "SELECT case_pseudonym, CAST(seq AS TEXT) FROM purge_notices")).ToDictionary(g => g.Key, g => g.Value.Count, StringComparer.Ordinal),
+            destroyed.Where(d => d.Value.Contains(accessLogKey)).Select(d => d.Key).ToHashSet(StringComparer.Ordinal));
     }
 
     public SortedSet<string> PurgedOf(string pseudonym) => Purged.GetValueOrDefault(pseudonym) ?? [];
@@ -132,7 +140,7 @@ internal sealed record CaseRetentionState(
         return connection;
     }
 
-    private static async Task<Dictionary<string, SortedSet<string>>> GroupsAsync(System.Data.Common.DbConnection connection, string sql)
+    private static async Task<Dictionary<string, SortedSet<string>>> GroupsAsync(System.Data.Common.DbConnection connection, string sql, bool keepAccessLogKey = false)
     {
         var result = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         await using var command = connection.CreateCommand();
@@ -141,7 +149,7 @@ internal sealed record CaseRetentionState(
         while (await reader.ReadAsync())
         {
             var category = reader.GetString(1);
-            if (category == Storage.AccessLog.AccessLogJustifications.KeyCategory)
+            if (category == Storage.AccessLog.AccessLogJustifications.KeyCategory && !keepAccessLogKey)
             {
                 continue;
             }

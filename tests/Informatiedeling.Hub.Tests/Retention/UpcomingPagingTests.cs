@@ -179,8 +179,8 @@ public sealed class UpcomingPagingTests
         var cursor = first.GetProperty("next").GetString()!;
         var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)).Split('|');
         string Encode(params string[] fields) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Join('|', fields)));
-        var future = Encode(parts[0], now.AddDays(1).UtcTicks.ToString(CultureInfo.InvariantCulture), parts[2], parts[3], parts[4]);
-        var badCase = Encode(parts[0], parts[1], parts[2], "not a pseudonym", parts[4]);
+        var future = Encode(parts[0], now.AddDays(1).UtcTicks.ToString(CultureInfo.InvariantCulture), parts[2], parts[3], parts[4], parts[5]);
+        var badCase = Encode(parts[0], parts[1], parts[2], "not a pseudonym", parts[4], parts[5]);
         var permitsBefore = (await hub.LogAsync(r => r.Operation == PrivacyOfficerBroker.UpcomingOperation && r.Decision == AccessDecision.Permit)).Count;
 
         var bad = new[]
