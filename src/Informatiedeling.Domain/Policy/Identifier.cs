@@ -29,4 +29,26 @@ public static class Identifier
 
         return true;
     }
+
+    /// <summary>
+    /// A caller's unknown identifier as it may be echoed in an explanation: at most <see cref="MaxLength"/> characters,
+    /// each that is not a letter, digit, hyphen, underscore, dot or space shown as '?', so that an answer never carries control characters or a long value back.
+    /// </summary>
+    public static string Echo(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+
+        var shown = value.Length > MaxLength ? value[..MaxLength] : value;
+        var text = string.Create(shown.Length, shown, static (span, s) =>
+        {
+            for (var i = 0; i < s.Length; i++)
+            {
+                span[i] = char.IsLetterOrDigit(s[i]) || s[i] is '-' or '_' or '.' or ' ' ? s[i] : '?';
+            }
+        });
+        return value.Length > MaxLength ? text + "…" : text;
+    }
 }

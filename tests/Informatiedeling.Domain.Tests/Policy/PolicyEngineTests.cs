@@ -92,6 +92,27 @@ public sealed class PolicyEngineTests
     }
 
     [Theory]
+    [InlineData("casus\0overleg", "casus?overleg")]
+    [InlineData("casus\u202Eoverleg", "casus?overleg")]
+    [InlineData("casus\r\nX-Injected: 1", "casus??X-Injected? 1")]
+    public void An_unknown_identifier_is_echoed_without_control_or_formatting_characters(string purpose, string shown)
+    {
+        var decision = DecisionInput.Decide(ReferencePolicy.Engine, "politie", "R", "uitvoering", "open", purpose, null, At, null, null);
+
+        var text = decision.Describe(decision.Rule);
+        Assert.StartsWith($"unknown purpose '{shown}'", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(text, c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format);
+    }
+
+    [Fact]
+    public void A_long_unknown_identifier_is_echoed_cut_to_the_identifier_length()
+    {
+        var decision = DecisionInput.Decide(ReferencePolicy.Engine, "politie", "R", "uitvoering", "open", new string('x', 10_000), null, At, null, null);
+
+        Assert.StartsWith($"unknown purpose '{new string('x', Identifier.MaxLength)}…'", decision.Describe(decision.Rule), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("CASUSOVERLEG", null)]
     [InlineData("Casusoverleg", "dynamisch")]
     [InlineData("casus\0overleg", "dynamisch")]

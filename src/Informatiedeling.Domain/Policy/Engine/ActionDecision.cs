@@ -8,5 +8,5 @@ public readonly record struct ActionDecision(bool Permitted, Explanation Rule, b
 {
     public string Describe() => UnknownKind == IdentifierKind.None
         ? Rule.Text
-        : $"unknown {UnknownKind.ToString().ToLowerInvariant()} '{UnknownValue}': {Rule.Text}";
+        : $"unknown {UnknownKind.ToString().ToLowerInvariant()} '{Identifier.Echo(UnknownValue)}': {Rule.Text}";
 }

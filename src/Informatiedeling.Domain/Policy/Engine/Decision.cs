@@ -92,7 +92,7 @@ public readonly struct Decision
     public string Describe(Explanation explanation) => explanation.Reason switch
     {
         DecisionReason.UnknownIdentifier when UnknownValue is { Length: > 0 } =>
-            $"unknown {KindName} '{UnknownValue}': {explanation.Text}",
+            $"unknown {KindName} '{Identifier.Echo(UnknownValue)}': {explanation.Text}",
         DecisionReason.UnknownIdentifier => $"no {KindName} given: {explanation.Text}",
         _ => explanation.Text,
     };
