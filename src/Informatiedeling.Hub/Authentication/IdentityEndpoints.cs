@@ -21,7 +21,7 @@ internal static class IdentityEndpoints
         {
             app.MapPost("/dev/token", Results<Ok<DevelopmentToken>, ProblemHttpResult> (DevelopmentTokenRequest request, DevelopmentIssuer issuer, PolicyHolder policy) =>
                 {
-                    if (!policy.Current.Vocabulary.Partners.TryGetIndex(request.Partner, out _))
+                    if (!policy.Current.Vocabulary.Partners.TryGetIndex(request.Partner!, out _))
                     {
                         return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown partner",
                             detail: $"'{request.Partner}' is not a party to the convenant.");
@@ -34,7 +34,7 @@ internal static class IdentityEndpoints
                     }
 
                     var lifetime = TimeSpan.FromHours(1);
-                    return TypedResults.Ok(new DevelopmentToken(issuer.Mint(request.Partner, request.User, lifetime, request.Function), "Bearer", (int)lifetime.TotalSeconds));
+                    return TypedResults.Ok(new DevelopmentToken(issuer.Mint(request.Partner!, request.User!, lifetime, request.Function), "Bearer", (int)lifetime.TotalSeconds));
                 })
                 .WithName("DevelopmentToken")
                 .WithSummary("Development only: an access token for a reference partner, without an identity provider.")
@@ -46,6 +46,6 @@ internal static class IdentityEndpoints
 public sealed record WhoAmI(string Partner, string User, string Issuer, string? Function = null);
 
 /// <summary>A development token's partner and user, and optionally a function (<c>privacy-officer</c>).</summary>
-public sealed record DevelopmentTokenRequest([property: Required] string Partner, [property: Required] string User, string? Function = null);
+public sealed record DevelopmentTokenRequest([property: Required] string? Partner, [property: Required] string? User, string? Function = null);
 
 public sealed record DevelopmentToken(string AccessToken, string TokenType, int ExpiresIn);

@@ -114,10 +114,10 @@ public sealed class CaseApiTests : IAsyncLifetime
         var refused = await Hosting.ProblemDetailsTests.AssertProblemAsync(police, HttpStatusCode.Forbidden);
         Assert.Equal("handeling-melding-aannemen", refused.GetProperty("rule").GetString());
 
-        var fenced = await IntakeAsync("veilig-thuis", new IntakeRequest(null, new() { ["voortgang.strafrechtelijk-onderzoek"] = "true" }));
+        var fenced = await IntakeAsync("veilig-thuis", Reports.Intake("Piet Jansen", new DateOnly(1990, 1, 1), new Dictionary<string, object> { ["voortgang.strafrechtelijk-onderzoek"] = true }));
         await Hosting.ProblemDetailsTests.AssertProblemAsync(fenced, HttpStatusCode.Forbidden);
 
-        var malformed = await IntakeAsync("veilig-thuis", new IntakeRequest(null, new() { ["persoon.geboortedatum"] = "12 april SECRET" }));
+        var malformed = await IntakeAsync("veilig-thuis", Reports.Intake("Piet Jansen", new DateOnly(1990, 1, 1), new Dictionary<string, string> { ["persoon.geboortedatum"] = "12 april SECRET" }));
         var problem = await Hosting.ProblemDetailsTests.AssertProblemAsync(malformed, HttpStatusCode.BadRequest);
         Assert.DoesNotContain("SECRET", problem.ToString(), StringComparison.Ordinal);
 
@@ -130,9 +130,9 @@ public sealed class CaseApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
 
-    private static IntakeRequest Report(string name, string inhoud = "signaal over uitbuiting") => new(
-        new IntakePerson(name, new DateOnly(1999, 4, 12)),
-        new()
+    private static IntakeRequest Report(string name, string inhoud = "signaal over uitbuiting") => Reports.Intake(
+        name, new DateOnly(1999, 4, 12),
+        new Dictionary<string, string>
         {
             ["persoon.achternaam"] = "de Vries",
             ["melding.inhoud"] = inhoud,

@@ -90,8 +90,8 @@ internal sealed class CaseHub : IAsyncDisposable
     /// <summary>A new case taken in by the reporting point, with the fields given (a name and an exploitation type by default).</summary>
     public async Task<string> NewCaseAsync(Dictionary<string, string>? fields = null)
     {
-        var report = new IntakeRequest(
-            new IntakePerson($"Persoon {Guid.NewGuid():N}", new DateOnly(1998, 3, 14)),
+        var report = Reports.Intake(
+            $"Persoon {Guid.NewGuid():N}", new DateOnly(1998, 3, 14),
             fields ?? new() { ["persoon.achternaam"] = "Jansen", ["melding.uitbuitingsvorm"] = "arbeid" });
         using var response = await SendAsync("veilig-thuis", HttpMethod.Post, "/cases", report);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

@@ -34,7 +34,7 @@ public sealed class LifecycleRefusalTests
         ("uitvoering", "ggd", "PUT", "/fields", new { purpose = "zorgcoordinatie", fields = Care }, HttpStatusCode.NotFound, null, "case.write"),
         ("uitvoering", "gemeente", "PUT", "/fields", new { purpose = "zorgcoordinatie", fields = Care }, HttpStatusCode.Forbidden, "handeling-velden-schrijven", "case.write"),
         ("casusoverleg", "veilig-thuis", "PUT", "/fields", new { purpose = "zorgcoordinatie", fields = Care }, HttpStatusCode.Forbidden, null, "case.write"),
-        ("uitvoering", "zorgcoordinatie", "PUT", "/fields", new { purpose = "zorgcoordinatie", fields = new Dictionary<string, string> { ["voortgang.strafrechtelijk-onderzoek"] = "true" } }, HttpStatusCode.Forbidden, null, "case.write"),
+        ("uitvoering", "zorgcoordinatie", "PUT", "/fields", new { purpose = "zorgcoordinatie", fields = new Dictionary<string, object> { ["voortgang.strafrechtelijk-onderzoek"] = true } }, HttpStatusCode.Forbidden, null, "case.write"),
         ("uitvoering", "zorgcoordinatie", "PUT", "/fields", new { purpose = "acute-veiligheid", fields = Care }, HttpStatusCode.Forbidden, null, "case.write"),
         ("uitvoering", "zorgcoordinatie", "PUT", "/fields", new { purpose = "verkoop", fields = Care }, HttpStatusCode.Forbidden, "onbekend", "case.write"),
         ("closed", "zvh", "PUT", "/fields", new { purpose = "zorgcoordinatie", fields = Care }, HttpStatusCode.Forbidden, "dossier-gesloten", "case.write"),
