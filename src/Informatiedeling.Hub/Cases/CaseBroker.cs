@@ -133,6 +133,7 @@ internal sealed class CaseBroker(
         }
 
         var reads = decision.Permitted == 0 ? [] : await files.ReadAsync(state.Pseudonym, decision.Permitted, cancellationToken, fields);
+        var added = AddedReports.Released(await files.ReadReportsAsync(state.Pseudonym, decision.Permitted, cancellationToken, fields));
         var evaluation = decision.Scope == ReleaseScope.EvaluationRecord && decision.ScopeReleased && state.Status == CaseStatus.Closed
             ? await lifecycle.EvaluationAsync(state.Pseudonym, engine.Set, cancellationToken)
             : null;
@@ -172,7 +173,7 @@ internal sealed class CaseBroker(
             CategoriesRequested = [.. released, .. withheld.Select(w => w.Category)],
             CategoriesReleased = released,
             CategoriesWithheld = [.. withheld.Select(w => w.Category)],
-            FieldsReleased = [.. reads.Where(f => f.Status == FieldReadStatus.Ok).Select(f => f.Field)],
+            FieldsReleased = [.. reads.Where(f => f.Status == FieldReadStatus.Ok).Select(f => f.Field).Union(added.SelectMany(r => r.Fields.Keys), StringComparer.Ordinal)],
             Obligations = obligations,
             Emergency = emergency,
             Sensitivity = released.Contains("exceptioneel") ? Sensitivity.Special : Sensitivity.Normal,
@@ -193,6 +194,7 @@ internal sealed class CaseBroker(
             destroyed,
             obligations)
         {
+            Reports = added,
             Evaluation = evaluation is null ? null : new EvaluationRecord(
                 evaluation.ExploitationType, evaluation.Outcome, evaluation.ClosureReason, evaluation.ClosedOn,
                 [.. evaluation.Steps.Select(s => new EvaluationStep(s.Step, s.EnteredOn))]),

@@ -33,10 +33,16 @@ public sealed record CaseData(
     IReadOnlyList<DestroyedCategory> Destroyed,
     IReadOnlyList<string> Obligations)
 {
+    /// <summary>Reports added to the file after it was opened, oldest first, each with the fields of it this read releases.</summary>
+    public IReadOnlyList<AddedReport> Reports { get; init; } = [];
+
     /// <summary>Under <c>evaluatie</c> on a closed case: the anonymous evaluation record, and never a field.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public EvaluationRecord? Evaluation { get; init; }
 }
+
+/// <summary>A report added to an existing file: when it came in, from which partner, and its fields released to this read.</summary>
+public sealed record AddedReport(DateTimeOffset ReceivedAt, string Source, IReadOnlyDictionary<string, string> Fields);
 
 public sealed record WithheldCategory(string Category, string Reason, string Rule, string Article);
 

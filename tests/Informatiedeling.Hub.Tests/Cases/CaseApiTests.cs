@@ -42,8 +42,11 @@ public sealed class CaseApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal(new IntakeResult(created.Pseudonym, false), await second.Content.ReadFromJsonAsync<IntakeResult>());
 
+        // Added as its own entry: the file's own value stays as the first report wrote it.
         var data = await ReadAsync("veilig-thuis", created.Pseudonym, "purpose=signalering-en-weging");
-        Assert.Equal("tweede signaal", data.GetProperty("fields").GetProperty("melding.inhoud").GetString());
+        Assert.Equal("signaal over uitbuiting", data.GetProperty("fields").GetProperty("melding.inhoud").GetString());
+        var added = Assert.Single(data.GetProperty("reports").EnumerateArray());
+        Assert.Equal("tweede signaal", added.GetProperty("fields").GetProperty("melding.inhoud").GetString());
     }
 
     [Fact]
