@@ -19,16 +19,19 @@ internal static class IdentityEndpoints
 
         if (app.Services.GetService<DevelopmentIssuer>() is not null)
         {
-            app.MapPost("/dev/token", Results<Ok<DevelopmentToken>, ProblemHttpResult> (DevelopmentTokenRequest request, DevelopmentIssuer issuer, PolicyHolder policy) =>
+            app.MapPost("/dev/token", async Task<Results<Ok<DevelopmentToken>, ProblemHttpResult>> (
+                    DevelopmentTokenRequest request, DevelopmentIssuer issuer, PolicyHolder policy, HttpContext http, Hosting.RequestBodyAudit audit) =>
                 {
                     if (!policy.Current.Vocabulary.Partners.TryGetIndex(request.Partner!, out _))
                     {
+                        await audit.RecordAsync(http, http.GetEndpoint(), http.Request.RouteValues, http.RequestAborted);
                         return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown partner",
-                            detail: $"'{request.Partner}' is not a party to the convenant.");
+                            detail: $"'{Cases.Problems.Printable(request.Partner!)}' is not a party to the convenant.");
                     }
 
                     if (request.Function is not null && !string.Equals(request.Function, PartnerClaims.PrivacyOfficer, StringComparison.Ordinal))
                     {
+                        await audit.RecordAsync(http, http.GetEndpoint(), http.Request.RouteValues, http.RequestAborted);
                         return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown function",
                             detail: $"The hub knows the function '{PartnerClaims.PrivacyOfficer}' only.");
                     }

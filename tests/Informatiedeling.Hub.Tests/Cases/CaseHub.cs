@@ -39,9 +39,18 @@ internal sealed class CaseHub : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<CaseHub> StartAsync(string engine, FakeTimeProvider? clock = null) => new(engine == "sqlite"
-        ? HubFactory.OnSqlite(DevelopmentIssuer, "Development", clock)
-        : await HubFactory.OnPostgresAsync(extra: DevelopmentIssuer, environment: "Development", clock: clock));
+    public static async Task<CaseHub> StartAsync(string engine, FakeTimeProvider? clock = null, IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>(DevelopmentIssuer);
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return new(engine == "sqlite"
+            ? HubFactory.OnSqlite(settings, "Development", clock)
+            : await HubFactory.OnPostgresAsync(extra: settings, environment: "Development", clock: clock));
+    }
 
     /// <summary>A token for the partner, minted once (before a test moves the hub's clock, tokens are checked against the real one).</summary>
     public async Task<string> TokenAsync(string partner)
@@ -121,10 +130,10 @@ internal sealed class CaseHub : IAsyncDisposable
     }
 
     /// <summary>Access-decision records, read as the privacy officer would.</summary>
-    public async Task<List<LoggedRecord>> LogAsync(Func<AccessRecord, bool>? predicate = null)
+    public async Task<List<LoggedRecord>> LogAsync(Func<AccessRecord, bool>? predicate = null, bool everyKind = false)
     {
         var log = Factory.Services.GetRequiredService<IAccessLog>();
-        var records = await log.ReadAsync(new AccessLogQuery { Kind = AccessEventKind.AccessDecision, Limit = 100_000 }, Auditor, CancellationToken.None);
+        var records = await log.ReadAsync(new AccessLogQuery { Kind = everyKind ? null : AccessEventKind.AccessDecision, Limit = 100_000 }, Auditor, CancellationToken.None);
         return [.. records.Where(r => predicate is null || predicate(r.Record))];
     }
 
