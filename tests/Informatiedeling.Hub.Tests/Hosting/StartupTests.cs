@@ -39,7 +39,7 @@ public sealed class StartupTests
         await using var scope = first.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         Assert.Equal(1, await db.PolicyVersions.CountAsync());
-        Assert.Equal(6, (await db.Database.GetAppliedMigrationsAsync()).Count());
+        Assert.Equal(7, (await db.Database.GetAppliedMigrationsAsync()).Count());
     }
 
     [Fact]
