@@ -19,6 +19,8 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
 
     public DbSet<CaseShredRow> CaseShreds => Set<CaseShredRow>();
 
+    public DbSet<CaseReportFieldRow> CaseReportFields => Set<CaseReportFieldRow>();
+
     public DbSet<CaseRoleRow> CaseRoles => Set<CaseRoleRow>();
 
     public DbSet<CaseInvitationRow> CaseInvitations => Set<CaseInvitationRow>();
@@ -142,7 +144,23 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
             e.HasIndex(x => x.Case).HasDatabaseName("ix_legal_holds_case");
         });
         MapLifecycle(modelBuilder);
+        MapReports(modelBuilder);
     }
+
+    private static void MapReports(ModelBuilder modelBuilder) =>
+        modelBuilder.Entity<CaseReportFieldRow>(e =>
+        {
+            e.ToTable("case_report_fields");
+            e.HasKey(x => new { x.Case, x.Report, x.Field });
+            e.Property(x => x.Case).HasColumnName("case_pseudonym").HasMaxLength(40);
+            e.Property(x => x.Report).HasColumnName("report_id").ValueGeneratedNever();
+            e.Property(x => x.Field).HasColumnName("field").HasMaxLength(130);
+            e.Property(x => x.Category).HasColumnName("category").HasMaxLength(64);
+            e.Property(x => x.KeyVersion).HasColumnName("key_version");
+            e.Property(x => x.Ciphertext).HasColumnName("ciphertext");
+            e.Property(x => x.ReceivedAt).HasColumnName("received_at");
+            e.Property(x => x.Source).HasColumnName("source_partner").HasMaxLength(64);
+        });
 
     private static void MapLifecycle(ModelBuilder modelBuilder)
     {

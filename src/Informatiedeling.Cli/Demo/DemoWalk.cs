@@ -134,13 +134,13 @@ internal sealed class DemoWalk(DemoClient hub, DemoReport report, TimeProvider t
         await report.ActionAsync(partner, $"finishes {step}: the case moves to {summary.GetProperty("step").GetString()}");
     }
 
-    private async Task WeighAsync(string partner, string pseudonym, string weighing, Dictionary<string, string> fields, CancellationToken ct)
+    private async Task WeighAsync(string partner, string pseudonym, string weighing, Dictionary<string, object> fields, CancellationToken ct)
     {
         var result = await hub.ExpectAsync(partner, HttpMethod.Post, $"cases/{pseudonym}/weighings", new { weighing, fields }, ct);
         await report.ActionAsync(partner, $"records the {weighing}: {Written(result)}");
     }
 
-    private async Task WriteAsync(string partner, string pseudonym, string purpose, Dictionary<string, string> fields, CancellationToken ct)
+    private async Task WriteAsync(string partner, string pseudonym, string purpose, Dictionary<string, object> fields, CancellationToken ct)
     {
         var result = await hub.ExpectAsync(partner, HttpMethod.Put, $"cases/{pseudonym}/fields", new { purpose, fields }, ct);
         await report.ActionAsync(partner, $"writes under {purpose}: {Written(result)}");

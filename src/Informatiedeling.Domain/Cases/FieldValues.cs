@@ -19,8 +19,9 @@ public static class FieldValues
         FieldType.Date => DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
             ? null : $"field '{field.Id}' must be a date written yyyy-MM-dd",
         FieldType.Boolean => value is "true" or "false" ? null : $"field '{field.Id}' must be true or false",
-        FieldType.Integer => long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)
-            ? null : $"field '{field.Id}' must be a whole number",
+        // The catalogue's whole numbers are ages and counts: none is ever below zero.
+        FieldType.Integer => long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) && number >= 0
+            ? null : $"field '{field.Id}' must be a whole number, not negative",
         FieldType.Enum => field.Values.Contains(value, StringComparer.Ordinal)
             ? null : $"field '{field.Id}' must be one of: {string.Join(", ", field.Values)}",
         _ => $"field '{field.Id}' has an unknown type",

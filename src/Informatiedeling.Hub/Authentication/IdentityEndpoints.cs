@@ -19,22 +19,25 @@ internal static class IdentityEndpoints
 
         if (app.Services.GetService<DevelopmentIssuer>() is not null)
         {
-            app.MapPost("/dev/token", Results<Ok<DevelopmentToken>, ProblemHttpResult> (DevelopmentTokenRequest request, DevelopmentIssuer issuer, PolicyHolder policy) =>
+            app.MapPost("/dev/token", async Task<Results<Ok<DevelopmentToken>, ProblemHttpResult>> (
+                    DevelopmentTokenRequest request, DevelopmentIssuer issuer, PolicyHolder policy, HttpContext http, Hosting.RequestBodyAudit audit) =>
                 {
-                    if (!policy.Current.Vocabulary.Partners.TryGetIndex(request.Partner, out _))
+                    if (!policy.Current.Vocabulary.Partners.TryGetIndex(request.Partner!, out _))
                     {
+                        await audit.RecordAsync(http, http.GetEndpoint(), http.Request.RouteValues, http.RequestAborted);
                         return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown partner",
-                            detail: $"'{request.Partner}' is not a party to the convenant.");
+                            detail: $"'{Cases.Problems.Printable(request.Partner!)}' is not a party to the convenant.");
                     }
 
                     if (request.Function is not null && !string.Equals(request.Function, PartnerClaims.PrivacyOfficer, StringComparison.Ordinal))
                     {
+                        await audit.RecordAsync(http, http.GetEndpoint(), http.Request.RouteValues, http.RequestAborted);
                         return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown function",
                             detail: $"The hub knows the function '{PartnerClaims.PrivacyOfficer}' only.");
                     }
 
                     var lifetime = TimeSpan.FromHours(1);
-                    return TypedResults.Ok(new DevelopmentToken(issuer.Mint(request.Partner, request.User, lifetime, request.Function), "Bearer", (int)lifetime.TotalSeconds));
+                    return TypedResults.Ok(new DevelopmentToken(issuer.Mint(request.Partner!, request.User!, lifetime, request.Function), "Bearer", (int)lifetime.TotalSeconds));
                 })
                 .WithName("DevelopmentToken")
                 .WithSummary("Development only: an access token for a reference partner, without an identity provider.")
@@ -46,6 +49,6 @@ internal static class IdentityEndpoints
 public sealed record WhoAmI(string Partner, string User, string Issuer, string? Function = null);
 
 /// <summary>A development token's partner and user, and optionally a function (<c>privacy-officer</c>).</summary>
-public sealed record DevelopmentTokenRequest([property: Required] string Partner, [property: Required] string User, string? Function = null);
+public sealed record DevelopmentTokenRequest([property: Required] string? Partner, [property: Required] string? User, string? Function = null);
 
 public sealed record DevelopmentToken(string AccessToken, string TokenType, int ExpiresIn);

@@ -24,6 +24,7 @@ internal sealed class CaseBroker(
     AccessLogJustifications justifications,
     CaseLifecycle lifecycle,
     RetentionPurge retention,
+    ReportIntake reports,
     TimeProvider time)
 {
     public const string IntakeAction = "melding-aannemen";
@@ -44,19 +45,24 @@ internal sealed class CaseBroker(
             return Problems.Forbidden("Not allowed to take in a report", action.Describe(), action.Rule);
         }
 
-        try
+        // The framework has validated the body: a person with a name and a date of birth, and fields.
+        var read = FieldJson.Read(engine.Set, request.Fields!);
+        if (!read.Valid)
         {
-            files.Validate(request.Fields);
+            await LogAsync(user, null, "case.intake", null, AccessDecision.Error, null, engine, cancellationToken);
+            return Problems.Invalid("The report has fields the client file does not accept", read.Errors);
         }
-        catch (FieldValidationException e)
+
+        var person = new PersonKey(request.Person!.FullName!, request.Person.DateOfBirth!.Value);
+        if (await files.FindOpenCaseAsync(person, cancellationToken) is { } existing)
         {
-            return Problems.BadRequest("The report has fields the client file does not accept", e.Problems);
+            return await reports.AddAsync(user, existing, read.Values, cancellationToken);
         }
 
         // The reporting point writes what its own role in this step may receive, nothing else.
         var role = DefaultRole(engine.Set, partner, IntakeStep);
         var writable = DecisionInput.Decide(engine, partner, role?.Name(), IntakeStep, "open", IntakePurpose, null, now, null, null);
-        var refused = request.Fields.Keys
+        var refused = read.Values.Keys
             .Select(id => engine.Set.FindField(id)!)
             .Where(f => !writable.IsPermitted(f.Category))
             .Select(f => $"field '{f.Id}' is in category '{engine.Vocabulary.Categories.Names[f.Category]}', which this partner may not write")
@@ -66,22 +72,14 @@ internal sealed class CaseBroker(
             return Problems.ForbiddenList("Fields outside what this partner may write", refused);
         }
 
-        var person = request.Person is null ? null : new PersonKey(request.Person.FullName, request.Person.DateOfBirth);
-        var existing = person is null ? null : await files.FindOpenCaseAsync(person, cancellationToken);
-        var pseudonym = existing ?? CasePseudonym.New();
-        var categories = request.Fields.Keys.Select(id => engine.Vocabulary.Categories.Names[engine.Set.FindField(id)!.Category]).Distinct(StringComparer.Ordinal).ToList();
+        var pseudonym = CasePseudonym.New();
+        var categories = read.Values.Keys.Select(id => engine.Vocabulary.Categories.Names[engine.Set.FindField(id)!.Category]).Distinct(StringComparer.Ordinal).ToList();
 
         // Recorded before it happens: if the log cannot take it, nothing is written.
-        await LogAsync(user, pseudonym, existing is null ? "case.intake" : "case.add-report", null, AccessDecision.Permit, action.Rule, engine, cancellationToken, categories);
-        if (existing is null)
-        {
-            await files.CreateAsync(IntakeStep, person, request.Fields, cancellationToken, pseudonym);
-            await cases.AssignDefaultRolesAsync(pseudonym, engine.Set, cancellationToken);
-            return TypedResults.Created($"/cases/{pseudonym.Value}", new IntakeResult(pseudonym.Value, Created: true));
-        }
-
-        await files.WriteAsync(pseudonym, request.Fields, cancellationToken);
-        return TypedResults.Ok(new IntakeResult(pseudonym.Value, Created: false));
+        await LogAsync(user, pseudonym, "case.intake", null, AccessDecision.Permit, action.Rule, engine, cancellationToken, categories);
+        await files.CreateAsync(IntakeStep, person, read.Values, cancellationToken, pseudonym);
+        await cases.AssignDefaultRolesAsync(pseudonym, engine.Set, cancellationToken);
+        return TypedResults.Created($"/cases/{pseudonym.Value}", new IntakeResult(pseudonym.Value, Created: true));
     }
 
     public async Task<IResult> ReadAsync(
@@ -141,6 +139,7 @@ internal sealed class CaseBroker(
         }
 
         var reads = decision.Permitted == 0 ? [] : await files.ReadAsync(state.Pseudonym, decision.Permitted, cancellationToken, fields);
+        var added = AddedReports.Released(await files.ReadReportsAsync(state.Pseudonym, decision.Permitted, cancellationToken, fields));
         var evaluation = decision.Scope == ReleaseScope.EvaluationRecord && decision.ScopeReleased && state.Status == CaseStatus.Closed
             ? await lifecycle.EvaluationAsync(state.Pseudonym, engine.Set, cancellationToken)
             : null;
@@ -182,7 +181,7 @@ internal sealed class CaseBroker(
             CategoriesRequested = [.. released, .. withheld.Select(w => w.Category)],
             CategoriesReleased = released,
             CategoriesWithheld = [.. withheld.Select(w => w.Category)],
-            FieldsReleased = [.. reads.Where(f => f.Status == FieldReadStatus.Ok).Select(f => f.Field)],
+            FieldsReleased = [.. reads.Where(f => f.Status == FieldReadStatus.Ok).Select(f => f.Field).Union(added.SelectMany(r => r.Fields.Keys), StringComparer.Ordinal)],
             Obligations = obligations,
             Emergency = emergency,
             Sensitivity = (decision.Permitted & engine.SpecialCategories) != 0 ? Sensitivity.Special : Sensitivity.Normal,
@@ -203,6 +202,7 @@ internal sealed class CaseBroker(
             destroyed,
             obligations)
         {
+            Reports = added,
             Evaluation = evaluation is null ? null : new EvaluationRecord(
                 evaluation.ExploitationType, evaluation.Outcome, evaluation.ClosureReason, evaluation.ClosedOn,
                 [.. evaluation.Steps.Select(s => new EvaluationStep(s.Step, s.EnteredOn))]),

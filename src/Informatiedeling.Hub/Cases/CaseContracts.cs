@@ -1,12 +1,21 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
 
 namespace Informatiedeling.Hub.Cases;
 
-/// <summary>A report taken in by the reporting point: who it is about (to find an existing file) and its first fields.</summary>
-public sealed record IntakeRequest(IntakePerson? Person, [property: Required] Dictionary<string, string> Fields);
+/// <summary>
+/// A report taken in by the reporting point: who it is about (to find an existing file) and its fields, each in the
+/// JSON type the field catalogue gives it (a boolean for yes/no, a number for a whole number, a string otherwise).
+/// </summary>
+public sealed record IntakeRequest([property: Required] IntakePerson? Person, [property: Required] Dictionary<string, JsonElement>? Fields);
 
-/// <summary>The name and date of birth of the person reported on; used only for the keyed blind index and the file itself.</summary>
-public sealed record IntakePerson([property: Required] string FullName, [property: Required] DateOnly DateOfBirth);
+/// <summary>
+/// The name and date of birth of the person reported on; used only for the keyed blind index. A blank name would
+/// index every nameless report born on one day as one person, so a name is required.
+/// </summary>
+public sealed record IntakePerson(
+    [property: Required, PersonName] string? FullName,
+    [property: Required, NotInTheFuture] DateOnly? DateOfBirth);
 
 /// <summary>The case the report went into, and whether it was opened for it.</summary>
 public sealed record IntakeResult(string Pseudonym, bool Created);
@@ -24,10 +33,16 @@ public sealed record CaseData(
     IReadOnlyList<DestroyedCategory> Destroyed,
     IReadOnlyList<string> Obligations)
 {
+    /// <summary>Reports added to the file after it was opened, oldest first, each with the fields of it this read releases.</summary>
+    public IReadOnlyList<AddedReport> Reports { get; init; } = [];
+
     /// <summary>Under <c>evaluatie</c> on a closed case: the anonymous evaluation record, and never a field.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public EvaluationRecord? Evaluation { get; init; }
 }
+
+/// <summary>A report added to an existing file: when it came in, from which partner, and its fields released to this read.</summary>
+public sealed record AddedReport(DateTimeOffset ReceivedAt, string Source, IReadOnlyDictionary<string, string> Fields);
 
 public sealed record WithheldCategory(string Category, string Reason, string Rule, string Article);
 
@@ -50,10 +65,10 @@ public sealed record CaseStep(string Step, DateTimeOffset EnteredAt);
 public sealed record WriteResult(string Pseudonym, IReadOnlyList<string> FieldsWritten);
 
 /// <summary>A weighing recorded: <c>eerste-weging</c> or <c>tweede-weging</c>, with fields of that weighing only.</summary>
-public sealed record WeighingRequest(string? Weighing, Dictionary<string, string>? Fields);
+public sealed record WeighingRequest(string? Weighing, Dictionary<string, JsonElement>? Fields);
 
 /// <summary>Fields written under a declared purpose: each field's category must be one the caller may receive under it here.</summary>
-public sealed record FieldsRequest(string? Purpose, Dictionary<string, string>? Fields);
+public sealed record FieldsRequest(string? Purpose, Dictionary<string, JsonElement>? Fields);
 
 /// <summary>Finish the current step; <see cref="From"/> must be the step the case is in, so that two moves cannot skip one.</summary>
 public sealed record StepRequest(string? From);

@@ -10,6 +10,7 @@ internal static class CaseLifecycleServices
         .AddSingleton<CaseGate>()
         .AddSingleton<CaseSummaries>()
         .AddSingleton<CaseWrites>()
+        .AddSingleton<ReportIntake>()
         .AddSingleton<CaseProcess>()
         .AddSingleton<CaseDirection>()
         .AddSingleton<MonitoringBroker>();

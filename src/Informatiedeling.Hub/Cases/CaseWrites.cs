@@ -50,6 +50,12 @@ internal sealed class CaseWrites(CaseGate gate, CaseAudit audit, ClientFileStore
             return await gate.BadRequestAsync(user, access, WeighingOperation, "The weighing cannot be recorded", problems, cancellationToken);
         }
 
+        var read = FieldJson.Read(access.Engine.Set, request.Fields!);
+        if (!read.Valid)
+        {
+            return await InvalidAsync(user, access, WeighingOperation, "The weighing cannot be recorded", read.Errors, cancellationToken);
+        }
+
         // A weighing serves the step it is recorded in: the writer may write what it may receive here under any purpose.
         var writable = 0UL;
         var v = access.Engine.Vocabulary;
@@ -59,7 +65,7 @@ internal sealed class CaseWrites(CaseGate gate, CaseAudit audit, ClientFileStore
             writable |= decision.Scope == ReleaseScope.Case ? decision.Permitted : 0;
         }
 
-        return await WriteAsync(user, access, WeighingOperation, null, $"weighing:{request.Weighing}", request.Fields!, writable, cancellationToken);
+        return await WriteAsync(user, access, WeighingOperation, null, $"weighing:{request.Weighing}", read.Values, writable, cancellationToken);
     }
 
     public async Task<IResult> WriteFieldsAsync(ClaimsPrincipal user, string pseudonym, FieldsRequest request, CancellationToken cancellationToken)
@@ -86,6 +92,12 @@ internal sealed class CaseWrites(CaseGate gate, CaseAudit audit, ClientFileStore
             return await gate.BadRequestAsync(user, access, FieldsOperation, "The fields cannot be written", problems, cancellationToken);
         }
 
+        var read = FieldJson.Read(access.Engine.Set, request.Fields!);
+        if (!read.Valid)
+        {
+            return await InvalidAsync(user, access, FieldsOperation, "The fields cannot be written", read.Errors, cancellationToken);
+        }
+
         var decision = Decide(access, request.Purpose!);
         if (decision.UnknownKind != IdentifierKind.None)
         {
@@ -93,7 +105,7 @@ internal sealed class CaseWrites(CaseGate gate, CaseAudit audit, ClientFileStore
             return Problems.Forbidden("Request refused", decision.Describe(decision.Rule), decision.Rule);
         }
 
-        return await WriteAsync(user, access, FieldsOperation, request.Purpose, null, request.Fields!, decision.Permitted, cancellationToken);
+        return await WriteAsync(user, access, FieldsOperation, request.Purpose, null, read.Values, decision.Permitted, cancellationToken);
     }
 
     private async Task<IResult> WriteAsync(
@@ -134,7 +146,15 @@ internal sealed class CaseWrites(CaseGate gate, CaseAudit audit, ClientFileStore
         return TypedResults.Ok(new WriteResult(access.State.Pseudonym.Value, [.. fields.Keys.Order(StringComparer.Ordinal)]));
     }
 
-    /// <summary>What the caller may receive under <paramref name="purpose"/> in its role in the current step (no justification: never under a purpose whose fence requires one).</summary>
+    /// <summary>Field values refused by the catalogue: recorded as an error, answered 400 naming each member, nothing written.</summary>
+    private async Task<IResult> InvalidAsync(
+        ClaimsPrincipal user, CaseAccess access, string operation, string title, IReadOnlyDictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        await audit.RecordAsync(user, access.Engine, new CaseEvent(operation, access.State.Pseudonym, AccessDecision.Error, null, access.Role), cancellationToken);
+        return Problems.Invalid(title, errors);
+    }
+
+        /// <summary>What the caller may receive under <paramref name="purpose"/> in its role in the current step (no justification: never under a purpose whose fence requires one).</summary>
     private static Decision Decide(CaseAccess access, string purpose) =>
         DecisionInput.Decide(access.Engine, access.Partner, access.Role?.Name(), access.State.Step, "open", purpose, null, access.Now, access.Standing.InvitedUntil, null);
 

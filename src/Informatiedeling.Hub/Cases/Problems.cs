@@ -16,6 +16,16 @@ internal static class Problems
             Extensions = { ["problems"] = problems },
         });
 
+    /// <summary>A request whose members were refused, each named by its path in the body (never its value).</summary>
+    public static ProblemHttpResult Invalid(string title, IReadOnlyDictionary<string, string[]> errors) =>
+        TypedResults.Problem(new ProblemDetails
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = title,
+            Detail = string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")),
+            Extensions = { ["errors"] = errors, ["problems"] = errors.SelectMany(e => e.Value).ToList() },
+        });
+
     public static ProblemHttpResult Forbidden(string title, string reason, Explanation rule) =>
         TypedResults.Problem(new ProblemDetails
         {

@@ -34,6 +34,7 @@ internal static class HubHosting
         });
         builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxRequestBodyBytes);
 
+        builder.Services.AddRequestBodyValidation();
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             // A trace id lets an operator find the log lines of a failed request without any case data.
@@ -177,8 +178,11 @@ internal static class HubHosting
     }
 }
 
-/// <summary>Malformed or oversized requests are the client's fault: 400 or 413 as problem details, never 500.</summary>
-internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+/// <summary>
+/// Malformed or oversized requests are the client's fault: 400 or 413 as problem details, never 500, and recorded in
+/// the access log as an error of the route's operation. A body the JSON reader refused names the member by its path.
+/// </summary>
+internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems, RequestBodyAudit audit) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -199,18 +203,24 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
             return false;
         }
 
+        // Recorded before the answer, like every refusal; a log that cannot take it turns this into the 503 above.
+        var feature = httpContext.Features.Get<IExceptionHandlerFeature>();
+        await audit.RecordAsync(httpContext, feature?.Endpoint, feature?.RouteValues, cancellationToken);
         httpContext.Response.StatusCode = bad.StatusCode;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var details = new Microsoft.AspNetCore.Mvc.ProblemDetails
         {
-            HttpContext = httpContext,
-            ProblemDetails =
-            {
-                Status = bad.StatusCode,
-                Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Malformed request",
-                // The framework's message names the parameter or limit, never the submitted value.
-                Detail = bad.Message,
-            },
-            Exception = exception,
-        });
+            Status = bad.StatusCode,
+            Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Malformed request",
+            // The framework's message names the parameter or limit, never the submitted value.
+            Detail = bad.Message,
+        };
+        if (bad.InnerException is System.Text.Json.JsonException json)
+        {
+            var (member, problem) = JsonProblem.Describe(json);
+            details.Detail = $"{member}: {problem}";
+            details.Extensions["errors"] = new Dictionary<string, string[]>(StringComparer.Ordinal) { [member] = [problem] };
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
     }
 }

@@ -23,7 +23,7 @@ public sealed class FieldValidationException(IReadOnlyList<string> problems) : E
 /// The client file at rest: every field encrypted on its own under its case's key for its category, found by
 /// pseudonym only, or by the keyed blind index for "is there already a file for this person?".
 /// </summary>
-public sealed class ClientFileStore(
+public sealed partial class ClientFileStore(
     IDbContextFactory<HubDbContext> factory,
     CaseKeyRing keys,
     KeyStoreState keyState,
@@ -292,6 +292,8 @@ public sealed class ClientFileStore(
             moved += batch.Count;
         }
 
+        // Added reports are under the same keys: re-encrypted before the old versions go, or they would be lost with them.
+        moved += await RotateReportsAsync(pseudonym, category, target, cancellationToken);
         await keys.RetireVersionsBelowAsync(pseudonym.Value, category, target.Id.Version, cancellationToken);
         await accessLog.AppendAsync(
             AccessRecord.Administrative(AccessEventKind.KeyRotated, "case-key.rotate", $"case-key:{category}:v{target.Id.Version}", "hub", time.GetUtcNow(), pseudonym),
@@ -379,33 +381,38 @@ public sealed class ClientFileStore(
         }
     }
 
-    private async Task<FieldRead> DecryptAsync(CasePseudonym pseudonym, CaseFieldRow row, CancellationToken cancellationToken)
+    private Task<FieldRead> DecryptAsync(CasePseudonym pseudonym, CaseFieldRow row, CancellationToken cancellationToken) =>
+        DecryptAsync(pseudonym, row.Field, row.Field, row.Category, row.KeyVersion, row.Ciphertext, cancellationToken);
+
+    /// <summary>Decrypts a value stored for <paramref name="field"/>, bound to the name <paramref name="boundAs"/> when it was encrypted.</summary>
+    private async Task<FieldRead> DecryptAsync(
+        CasePseudonym pseudonym, string field, string boundAs, string category, int keyVersion, byte[] ciphertext, CancellationToken cancellationToken)
     {
         CaseKeyLookup lookup;
         try
         {
-            lookup = await keys.FindAsync(new CaseKeyId(pseudonym.Value, row.Category, row.KeyVersion), cancellationToken);
+            lookup = await keys.FindAsync(new CaseKeyId(pseudonym.Value, category, keyVersion), cancellationToken);
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
             // The wrapped key itself was altered or belongs elsewhere.
-            return new FieldRead(row.Field, row.Category, FieldReadStatus.IntegrityFailure, null);
+            return new FieldRead(field, category, FieldReadStatus.IntegrityFailure, null);
         }
 
         if (lookup.Key is not { } key)
         {
-            return new FieldRead(row.Field, row.Category, lookup.Destroyed ? FieldReadStatus.Destroyed : FieldReadStatus.KeyMissing, null, lookup.DestroyedAt);
+            return new FieldRead(field, category, lookup.Destroyed ? FieldReadStatus.Destroyed : FieldReadStatus.KeyMissing, null, lookup.DestroyedAt);
         }
 
-        var length = Math.Max(0, row.Ciphertext.Length - FieldCipher.Overhead);
+        var length = Math.Max(0, ciphertext.Length - FieldCipher.Overhead);
         var buffer = ArrayPool<byte>.Shared.Rent(length);
         using var lease = key.Lease();
         try
         {
             var plaintext = buffer.AsSpan(0, length);
-            return FieldCipher.TryDecrypt(lease.Aes, key.BindingPrefix, row.Field, row.Ciphertext, plaintext)
-                ? new FieldRead(row.Field, row.Category, FieldReadStatus.Ok, Encoding.UTF8.GetString(plaintext))
-                : new FieldRead(row.Field, row.Category, FieldReadStatus.IntegrityFailure, null);
+            return FieldCipher.TryDecrypt(lease.Aes, key.BindingPrefix, boundAs, ciphertext, plaintext)
+                ? new FieldRead(field, category, FieldReadStatus.Ok, Encoding.UTF8.GetString(plaintext))
+                : new FieldRead(field, category, FieldReadStatus.IntegrityFailure, null);
         }
         finally
         {

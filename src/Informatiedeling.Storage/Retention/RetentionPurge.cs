@@ -252,6 +252,7 @@ public sealed class RetentionPurge(
         {
             var cases = group.Select(p => p.Case).ToList();
             await db.CaseFields.Where(f => f.Category == group.Key && cases.Contains(f.Case)).ExecuteDeleteAsync(cancellationToken);
+            await db.CaseReportFields.Where(f => f.Category == group.Key && cases.Contains(f.Case)).ExecuteDeleteAsync(cancellationToken);
         }
 
         var cleared = work.Where(w => w.Categories.Any(c => c.Category == StatischCategory)).Select(w => w.Case.Case.Value).ToList();

@@ -42,8 +42,11 @@ public sealed class CaseApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal(new IntakeResult(created.Pseudonym, false), await second.Content.ReadFromJsonAsync<IntakeResult>());
 
+        // Added as its own entry: the file's own value stays as the first report wrote it.
         var data = await ReadAsync("veilig-thuis", created.Pseudonym, "purpose=signalering-en-weging");
-        Assert.Equal("tweede signaal", data.GetProperty("fields").GetProperty("melding.inhoud").GetString());
+        Assert.Equal("signaal over uitbuiting", data.GetProperty("fields").GetProperty("melding.inhoud").GetString());
+        var added = Assert.Single(data.GetProperty("reports").EnumerateArray());
+        Assert.Equal("tweede signaal", added.GetProperty("fields").GetProperty("melding.inhoud").GetString());
     }
 
     [Fact]
@@ -114,10 +117,10 @@ public sealed class CaseApiTests : IAsyncLifetime
         var refused = await Hosting.ProblemDetailsTests.AssertProblemAsync(police, HttpStatusCode.Forbidden);
         Assert.Equal("handeling-melding-aannemen", refused.GetProperty("rule").GetString());
 
-        var fenced = await IntakeAsync("veilig-thuis", new IntakeRequest(null, new() { ["voortgang.strafrechtelijk-onderzoek"] = "true" }));
+        var fenced = await IntakeAsync("veilig-thuis", Reports.Intake("Piet Jansen", new DateOnly(1990, 1, 1), new Dictionary<string, object> { ["voortgang.strafrechtelijk-onderzoek"] = true }));
         await Hosting.ProblemDetailsTests.AssertProblemAsync(fenced, HttpStatusCode.Forbidden);
 
-        var malformed = await IntakeAsync("veilig-thuis", new IntakeRequest(null, new() { ["persoon.geboortedatum"] = "12 april SECRET" }));
+        var malformed = await IntakeAsync("veilig-thuis", Reports.Intake("Piet Jansen", new DateOnly(1990, 1, 1), new Dictionary<string, string> { ["persoon.geboortedatum"] = "12 april SECRET" }));
         var problem = await Hosting.ProblemDetailsTests.AssertProblemAsync(malformed, HttpStatusCode.BadRequest);
         Assert.DoesNotContain("SECRET", problem.ToString(), StringComparison.Ordinal);
 
@@ -130,9 +133,9 @@ public sealed class CaseApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
 
-    private static IntakeRequest Report(string name, string inhoud = "signaal over uitbuiting") => new(
-        new IntakePerson(name, new DateOnly(1999, 4, 12)),
-        new()
+    private static IntakeRequest Report(string name, string inhoud = "signaal over uitbuiting") => Reports.Intake(
+        name, new DateOnly(1999, 4, 12),
+        new Dictionary<string, string>
         {
             ["persoon.achternaam"] = "de Vries",
             ["melding.inhoud"] = inhoud,

@@ -100,8 +100,8 @@ internal sealed class CaseHub : IAsyncDisposable
     /// <summary>A new case taken in by the reporting point, with the fields given (a name and an exploitation type by default).</summary>
     public async Task<string> NewCaseAsync(Dictionary<string, string>? fields = null)
     {
-        var report = new IntakeRequest(
-            new IntakePerson($"Persoon {Guid.NewGuid():N}", new DateOnly(1998, 3, 14)),
+        var report = Reports.Intake(
+            $"Persoon {Guid.NewGuid():N}", new DateOnly(1998, 3, 14),
             fields ?? new() { ["persoon.achternaam"] = "Jansen", ["melding.uitbuitingsvorm"] = "arbeid" });
         using var response = await SendAsync("veilig-thuis", HttpMethod.Post, "/cases", report);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -131,10 +131,10 @@ internal sealed class CaseHub : IAsyncDisposable
     }
 
     /// <summary>Access-decision records, read as the privacy officer would.</summary>
-    public async Task<List<LoggedRecord>> LogAsync(Func<AccessRecord, bool>? predicate = null)
+    public async Task<List<LoggedRecord>> LogAsync(Func<AccessRecord, bool>? predicate = null, bool everyKind = false)
     {
         var log = Factory.Services.GetRequiredService<IAccessLog>();
-        var records = await log.ReadAsync(new AccessLogQuery { Kind = AccessEventKind.AccessDecision, Limit = 100_000 }, Auditor, CancellationToken.None);
+        var records = await log.ReadAsync(new AccessLogQuery { Kind = everyKind ? null : AccessEventKind.AccessDecision, Limit = 100_000 }, Auditor, CancellationToken.None);
         return [.. records.Where(r => predicate is null || predicate(r.Record))];
     }
 

@@ -289,7 +289,7 @@ public sealed class ConvenantWalk : IAsyncLifetime
 
     public async Task WriteAsync(WalkCase walked, string partner, string purpose, Dictionary<string, string> fields)
     {
-        using var response = await SendAsync(partner, HttpMethod.Put, $"/cases/{walked.Pseudonym}/fields", new { purpose, fields });
+        using var response = await SendAsync(partner, HttpMethod.Put, $"/cases/{walked.Pseudonym}/fields", new { purpose, fields = Typed(fields) });
         var result = await OkAsync(response);
         Assert.Equal(fields.Keys.Order(StringComparer.Ordinal), result.GetProperty("fieldsWritten").EnumerateArray().Select(f => f.GetString()!).Order(StringComparer.Ordinal));
         foreach (var (field, value) in fields)
@@ -297,6 +297,10 @@ public sealed class ConvenantWalk : IAsyncLifetime
             walked.Values[field] = value;
         }
     }
+
+    /// <summary>The values as the hub takes them: the one yes/no field the walk writes as a JSON boolean, the rest as strings.</summary>
+    private static Dictionary<string, object> Typed(Dictionary<string, string> fields) =>
+        fields.ToDictionary(f => f.Key, f => f.Key == "voortgang.strafrechtelijk-onderzoek" ? bool.Parse(f.Value) : (object)f.Value, StringComparer.Ordinal);
 
     public async Task InviteAsync(WalkCase walked, string partner, DateTimeOffset until)
     {

@@ -170,9 +170,9 @@ public sealed class AccessLogKeyShreddingTests
     private static async Task<CasePseudonym> IntakeAsync(HttpClient client, string token)
     {
         using var request = Request(HttpMethod.Post, "/cases", token);
-        request.Content = JsonContent.Create(new IntakeRequest(
-            new IntakePerson($"Persoon {Guid.NewGuid():N}", new DateOnly(1997, 5, 6)),
-            new() { ["persoon.achternaam"] = "Jansen", ["melding.inhoud"] = "signaal" }));
+        request.Content = JsonContent.Create(Cases.Reports.Intake(
+            $"Persoon {Guid.NewGuid():N}", new DateOnly(1997, 5, 6),
+            new Dictionary<string, string> { ["persoon.achternaam"] = "Jansen", ["melding.inhoud"] = "signaal" }));
         using var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var pseudonym = (await response.Content.ReadFromJsonAsync<IntakeResult>())!.Pseudonym;

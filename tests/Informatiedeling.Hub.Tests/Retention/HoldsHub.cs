@@ -84,9 +84,9 @@ internal sealed class HoldsHub : IAsyncDisposable
     /// <summary>A new case taken in by the reporting point (default RASCI of every step).</summary>
     public async Task<string> NewCaseAsync()
     {
-        var report = new IntakeRequest(
-            new IntakePerson($"Persoon {Guid.NewGuid():N}", new DateOnly(1998, 3, 4)),
-            new() { ["persoon.achternaam"] = "Jansen", ["melding.inhoud"] = "signaal" });
+        var report = Cases.Reports.Intake(
+            $"Persoon {Guid.NewGuid():N}", new DateOnly(1998, 3, 4),
+            new Dictionary<string, string> { ["persoon.achternaam"] = "Jansen", ["melding.inhoud"] = "signaal" });
         using var response = await SendAsync(HttpMethod.Post, "/cases", await TokenAsync("veilig-thuis"), report);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<IntakeResult>())!.Pseudonym;
