@@ -75,15 +75,20 @@ internal sealed class StorageOptions
             : new KeyProtectionSettings(certificate, Environment.GetEnvironmentVariable("Keys__CertificatePassword"));
         var collection = new ServiceCollection()
             .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
-            .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
-            .AddHubStorage(settings, protection);
+            .AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         try
         {
+            // A certificate named explicitly is the hub's; the tool never makes one in its place.
+            collection.AddHubStorage(settings, protection);
             extra?.Invoke(collection, settings);
         }
         catch (StorageConfigurationException e)
         {
             return (null, e.Message);
+        }
+        catch (FileNotFoundException e)
+        {
+            return (null, $"{e.Message} Pass the hub's certificate with --certificate (or Keys__CertificatePath).");
         }
 
         return (collection.BuildServiceProvider(), null);
