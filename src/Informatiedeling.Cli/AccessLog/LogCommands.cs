@@ -170,6 +170,11 @@ internal static class LogCommands
                 await error.WriteLineAsync($"infodeel: {e.Message}");
                 return 1;
             }
+            catch (CheckpointRefusedException e)
+            {
+                await error.WriteLineAsync($"infodeel: {e.Message}; 'infodeel log verify' names the break");
+                return 1;
+            }
             catch (Exception e) when (e is FileNotFoundException or FormatException or System.Security.Cryptography.CryptographicException)
             {
                 await error.WriteLineAsync($"infodeel: {e.Message}");

@@ -49,7 +49,8 @@ internal static class HubHosting
         builder.Services.AddRetentionApi();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: [HealthEndpoints.ReadyTag])
-            .AddCheck<PolicyReadyCheck>("policy", tags: [HealthEndpoints.ReadyTag]);
+            .AddCheck<PolicyReadyCheck>("policy", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<AccessLogCheckpointCheck>("access-log-checkpoint", tags: [HealthEndpoints.ReadyTag]);
         var contentRoot = builder.Environment.ContentRootPath;
         builder.Services.AddOptions<PolicyOptions>().BindConfiguration(PolicyOptions.Section)
             .PostConfigure(o =>

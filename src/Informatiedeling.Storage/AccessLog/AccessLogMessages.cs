@@ -16,4 +16,7 @@ internal static partial class AccessLogMessages
 
     [LoggerMessage(3004, LogLevel.Warning, "Could not issue an access-log checkpoint ({Error}); retrying at the next interval")]
     public static partial void CheckpointFailed(ILogger logger, string error);
+
+    [LoggerMessage(3010, LogLevel.Error, "Refused to sign an access-log checkpoint: the stored log does not extend the checkpoint signed at size {SignedSize}: {Break}")]
+    public static partial void CheckpointRefused(ILogger logger, long signedSize, string @break);
 }

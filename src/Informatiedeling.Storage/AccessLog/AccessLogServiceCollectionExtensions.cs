@@ -17,6 +17,7 @@ public static class AccessLogServiceCollectionExtensions
         services.AddSingleton<AccessLogJustifications>();
         services.AddSingleton(_ => CheckpointKeyFile.Open(settings));
         services.AddSingleton<CheckpointIssuer>();
+        services.AddSingleton<CheckpointState>();
         services.AddSingleton(sp => new AccessLogVerifier(
             sp.GetRequiredService<AccessLogStore>(), sp.GetRequiredService<Informatiedeling.AccessLog.Checkpoints.CheckpointSigner>().CreateVerifier(settings.Origin)));
         return services;
