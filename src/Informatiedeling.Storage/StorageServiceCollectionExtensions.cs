@@ -38,6 +38,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<KeyStoreLock>();
         services.AddSingleton<KeyRingInitializer>();
         services.AddSingleton<KeyStoreState>();
+        services.TryAddSingleton(KeyCacheSettings.Default);
         services.AddSingleton<CaseKeyRing>();
         services.AddSingleton<KekRotation>();
         services.TryAddSingleton<Informatiedeling.Policy.PolicyHolder>();

@@ -24,6 +24,7 @@ internal static class HubHosting
     {
         var storage = ResolveStorage(builder.Configuration, builder.Environment.ContentRootPath);
         var development = builder.Environment.IsDevelopment();
+        builder.Services.AddSingleton(KeyCache(builder.Configuration));
         builder.Services.AddHubStorage(storage, KeyProtection(builder.Configuration, storage, development));
         builder.Services.AddAccessLog(AccessLog(builder.Configuration, storage, development)).AddAccessLogCheckpoints();
         builder.AddHubRetention(storage);
@@ -146,6 +147,33 @@ internal static class HubHosting
                 $"The key-ring certificate '{settings.CertificatePath}' cannot be read or created ({e.GetType().Name}). " +
                 "Check Keys:CertificatePath and Keys:CertificatePassword.", e);
         }
+    }
+
+    /// <summary>
+    /// The bounds of the cache of unwrapped data keys. The lifetime is also how long a key destroyed elsewhere (another
+    /// instance, <c>infodeel retention run</c>) may still be used here, so it is kept short.
+    /// </summary>
+    private static KeyCacheSettings KeyCache(IConfiguration configuration)
+    {
+        var defaults = KeyCacheSettings.Default;
+        var sizeText = configuration["Keys:CacheSize"];
+        var size = defaults.Size;
+        if (!string.IsNullOrWhiteSpace(sizeText)
+            && (!int.TryParse(sizeText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size < 1))
+        {
+            throw new HubStartupException($"Keys:CacheSize '{sizeText}' is not a positive number of keys such as '10000'.");
+        }
+
+        var lifetimeText = configuration["Keys:CacheLifetime"];
+        var lifetime = defaults.Lifetime;
+        if (!string.IsNullOrWhiteSpace(lifetimeText)
+            && (!TimeSpan.TryParse(lifetimeText, System.Globalization.CultureInfo.InvariantCulture, out lifetime) || lifetime <= TimeSpan.Zero || lifetime > TimeSpan.FromHours(1)))
+        {
+            throw new HubStartupException(
+                $"Keys:CacheLifetime '{lifetimeText}' is not a time span above zero and at most an hour such as '00:00:30'; it bounds how long a destroyed key stays usable on other instances.");
+        }
+
+        return new KeyCacheSettings(size, lifetime);
     }
 
     private const string CreateCertificateHint =

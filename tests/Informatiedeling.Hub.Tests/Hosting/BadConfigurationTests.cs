@@ -56,6 +56,15 @@ public sealed class BadConfigurationTests
     }
 
     [Fact]
+    public async Task A_key_cache_lifetime_that_is_not_a_bound_stops_start_up_with_one_line()
+    {
+        var result = await StartHubAsync(new() { ["Keys__CacheLifetime"] = "forever" });
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("Informatiedeling cannot start: Keys:CacheLifetime 'forever' is not a time span", SingleLine(result.Error), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Postgresql_without_a_connection_string_stops_start_up_with_one_line()
     {
         var result = await StartHubAsync(new() { ["Storage__Provider"] = "postgresql" });
