@@ -20,7 +20,7 @@ public static class StorageServiceCollectionExtensions
 
         // The key-encryption key: Data Protection's key ring in the key store, encrypted at rest with a certificate
         // that is kept outside every database. Keys are minted only under the key-store lock (KeyRingInitializer).
-        var certificate = (keyProtection ?? KeyProtectionSettings.Default(settings.DataDirectory)).LoadOrCreate();
+        var certificate = (keyProtection ?? KeyProtectionSettings.Default(settings.DataDirectory)).Open();
         services.AddSingleton<KeyStoreXmlRepository>();
         services.AddDataProtection()
             .SetApplicationName("Informatiedeling")
@@ -33,6 +33,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<KeyStoreLock>();
         services.AddSingleton<KeyRingInitializer>();
         services.AddSingleton<KeyStoreState>();
+        services.TryAddSingleton(KeyCacheSettings.Default);
         services.AddSingleton<CaseKeyRing>();
         services.AddSingleton<KekRotation>();
         services.TryAddSingleton<Informatiedeling.Policy.PolicyHolder>();

@@ -56,15 +56,23 @@ public sealed class HubFactory : WebApplicationFactory<Program>
         var settings = Settings("postgresql", connectionString, data, extra);
         if (certificatePath is not null)
         {
+            // Instances on one database share both secrets, as production instances share the mounted ones.
             settings["Keys:CertificatePath"] = certificatePath;
+            if (extra?.ContainsKey("AccessLog:SigningKeyPath") != true)
+            {
+                settings["AccessLog:SigningKeyPath"] = HubSecrets.SigningKeyPath(Path.GetDirectoryName(certificatePath)!);
+            }
         }
 
         return new HubFactory(settings, data) { Environment = environment, Clock = clock };
     }
 
-    /// <summary>A path for a key-ring certificate that several hub instances share.</summary>
+    /// <summary>
+    /// A key-ring certificate that several hub instances share, made now, with the checkpoint signing key beside it
+    /// (which <see cref="OnPostgresAsync"/> gives the instances too).
+    /// </summary>
     public static string SharedCertificatePath() =>
-        Path.Combine(TestRun.CreateTempSubdirectory("infodeel-cert-").FullName, "keyring-protection.pfx");
+        HubSecrets.Create(TestRun.CreateTempSubdirectory("infodeel-cert-").FullName).CertificatePath;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -106,6 +114,18 @@ public sealed class HubFactory : WebApplicationFactory<Program>
             // The scheduled purge runs only in the tests that are about it (they turn it on).
             ["Retention:Enabled"] = "false",
         };
+
+        // Outside Development the hub starts only with both secrets configured; written into the data folder, where
+        // 'infodeel' finds them by default. A test that is about them overrides the settings (null: not configured).
+        if (extra?.ContainsKey("Keys:CertificatePath") != true)
+        {
+            settings["Keys:CertificatePath"] = HubSecrets.WriteCertificateTo(data);
+        }
+
+        if (extra?.ContainsKey("AccessLog:SigningKeyPath") != true)
+        {
+            settings["AccessLog:SigningKeyPath"] = HubSecrets.WriteSigningKeyTo(data);
+        }
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

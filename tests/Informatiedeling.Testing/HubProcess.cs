@@ -50,6 +50,8 @@ public sealed class HubProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        ProvideSecrets(start);
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the hub");
         TestRun.Track(process, "Informatiedeling.Hub");
         var hub = new HubProcess(process, new Uri($"http://127.0.0.1:{port}/"), data);
@@ -88,6 +90,31 @@ public sealed class HubProcess : IAsyncDisposable
 
         await hub.DisposeAsync();
         throw new TimeoutException($"the hub was not ready within {timeout}: {hub.Output}");
+    }
+
+    /// <summary>
+    /// Outside Development the hub starts only with both secrets configured. Those not given are made in the data
+    /// folder; a signing key beside a given certificate is the one the instances sharing that certificate share.
+    /// </summary>
+    private static void ProvideSecrets(ProcessStartInfo start)
+    {
+        if (start.Environment["ASPNETCORE_ENVIRONMENT"] == "Development")
+        {
+            return;
+        }
+
+        var data = start.Environment["Storage__DataDirectory"]!;
+        var certificate = start.Environment.TryGetValue("Keys__CertificatePath", out var c) ? c : null;
+        if (string.IsNullOrEmpty(start.Environment.TryGetValue("AccessLog__SigningKeyPath", out var k) ? k : null))
+        {
+            var beside = certificate is null ? null : HubSecrets.SigningKeyPath(Path.GetDirectoryName(certificate)!);
+            start.Environment["AccessLog__SigningKeyPath"] = beside is not null && File.Exists(beside) ? beside : HubSecrets.WriteTo(data).SigningKeyPath;
+        }
+
+        if (string.IsNullOrEmpty(certificate))
+        {
+            start.Environment["Keys__CertificatePath"] = HubSecrets.WriteTo(data).CertificatePath;
+        }
     }
 
     /// <summary>Ends the process at once, as a crash or SIGKILL would.</summary>

@@ -30,11 +30,12 @@ internal static class RetentionPurgeLoad
         var connection = await server.CreateDatabaseAsync("benchpurge");
         var data = Directory.CreateTempSubdirectory("infodeel-bench-").FullName;
         var settings = StorageSettings.Resolve("postgresql", connection, data);
+        var (certificate, signingKey) = HubSecrets.Create(data);
         await using var services = new ServiceCollection()
             .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
             .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
-            .AddHubStorage(settings)
-            .AddAccessLog(AccessLogSettings.Resolve(data, null, null, null))
+            .AddHubStorage(settings, new Informatiedeling.Storage.Keys.KeyProtectionSettings(certificate, null))
+            .AddAccessLog(AccessLogSettings.Resolve(data, signingKey, null, null))
             .BuildServiceProvider();
         await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
         await services.OpenKeyStoreAsync(CancellationToken.None);

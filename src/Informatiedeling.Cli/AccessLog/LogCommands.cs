@@ -104,7 +104,28 @@ internal static class LogCommands
             return 0;
         }));
 
-        return new Command("log", "The access log (toegangslog): verify, export checkpoints, inclusion proofs.") { verify, checkpoint, proof };
+        var keyFile = new Option<FileInfo>("--out") { Description = "Where to write the PEM; refused when the file exists.", Required = true };
+        var createKey = new Command("create-signing-key", "Create the checkpoint signing key (PEM, P-256) and print its verifier key.") { keyFile };
+        createKey.SetAction(async (parse, _) =>
+        {
+            var path = parse.GetValue(keyFile)!.FullName;
+            string verifier;
+            try
+            {
+                verifier = CheckpointKeyFile.Create(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"infodeel: {e.Message}");
+                return 1;
+            }
+
+            await output.WriteLineAsync($"created checkpoint signing key {path}; set AccessLog:SigningKeyPath to it on every hub instance");
+            await output.WriteLineAsync($"verifier key: {verifier}");
+            return 0;
+        });
+
+        return new Command("log", "The access log (toegangslog): verify, export checkpoints, inclusion proofs.") { verify, checkpoint, proof, createKey };
     }
 
     /// <summary>The tool signs with the hub's key; it must never mint a key of its own, which no witness would trust.</summary>
@@ -152,6 +173,11 @@ internal static class LogCommands
             catch (StorageUnavailableException e)
             {
                 await error.WriteLineAsync($"infodeel: {e.Message}");
+                return 1;
+            }
+            catch (CheckpointRefusedException e)
+            {
+                await error.WriteLineAsync($"infodeel: {e.Message}; 'infodeel log verify' names the break");
                 return 1;
             }
             catch (Exception e) when (e is FileNotFoundException or FormatException or System.Security.Cryptography.CryptographicException)

@@ -66,7 +66,44 @@ internal static class KeyCommands
             return 0;
         }
 
-        return new Command("keys", "Key management: rotation.") { rotate, rotateCase };
+        return new Command("keys", "Key management: the key-ring certificate, rotation.") { CreateCertificate(output, error), rotate, rotateCase };
+    }
+
+    /// <summary>
+    /// <c>infodeel keys create-certificate --out path</c>: the certificate that protects the key ring, made once by the
+    /// operator and mounted on every hub instance (the hub outside Development never makes one). The password comes
+    /// from <c>Keys__CertificatePassword</c>, as the hub reads it, never from the command line, where other users of
+    /// the machine could see it.
+    /// </summary>
+    private static Command CreateCertificate(TextWriter output, TextWriter error)
+    {
+        var file = new Option<FileInfo>("--out") { Description = "Where to write the PFX; refused when the file exists.", Required = true };
+        var noPassword = new Option<bool>("--no-password") { Description = "Write the PFX without a password (not recommended: anyone who reads the file can unwrap every key)." };
+        var command = new Command("create-certificate", "Create the key-ring certificate (PFX, RSA 3072) with the password in Keys__CertificatePassword.") { file, noPassword };
+        command.SetAction(async (parse, _) =>
+        {
+            var path = parse.GetValue(file)!.FullName;
+            var password = Environment.GetEnvironmentVariable("Keys__CertificatePassword");
+            if (string.IsNullOrEmpty(password) && !parse.GetValue(noPassword))
+            {
+                await error.WriteLineAsync("infodeel: set Keys__CertificatePassword to the certificate's password (or pass --no-password)");
+                return 2;
+            }
+
+            try
+            {
+                new KeyProtectionSettings(path, string.IsNullOrEmpty(password) ? null : password).Create();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"infodeel: {e.Message}");
+                return 1;
+            }
+
+            await output.WriteLineAsync($"created key-ring certificate {path}{(string.IsNullOrEmpty(password) ? " without a password" : "")}; set Keys:CertificatePath to it on every hub instance");
+            return 0;
+        });
+        return command;
     }
 
     /// <summary>Opens the hub's key store (its schema current) and runs <paramref name="action"/>.</summary>

@@ -114,14 +114,19 @@ internal sealed class StorageOptions(StorageNeeds needs)
         var collection = new ServiceCollection()
             .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
             .AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        _ = needs.KeyRing ? collection.AddHubStorage(settings, protection) : collection.AddHubDatabases(settings);
         try
         {
+            // A certificate named explicitly is the hub's; the tool never makes one in its place.
+            _ = needs.KeyRing ? collection.AddHubStorage(settings, protection) : collection.AddHubDatabases(settings);
             extra?.Invoke(collection, settings);
         }
         catch (StorageConfigurationException e)
         {
             return (null, e.Message);
+        }
+        catch (FileNotFoundException e)
+        {
+            return (null, $"{e.Message} Pass the hub's certificate with --certificate (or Keys__CertificatePath).");
         }
 
         return (collection.BuildServiceProvider(), null);

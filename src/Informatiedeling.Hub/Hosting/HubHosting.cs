@@ -23,8 +23,10 @@ internal static class HubHosting
     public static WebApplicationBuilder AddHub(this WebApplicationBuilder builder)
     {
         var storage = ResolveStorage(builder.Configuration, builder.Environment.ContentRootPath);
-        builder.Services.AddHubStorage(storage, KeyProtection(builder.Configuration, storage));
-        builder.Services.AddAccessLog(AccessLog(builder.Configuration, storage)).AddAccessLogCheckpoints();
+        var development = builder.Environment.IsDevelopment();
+        builder.Services.AddSingleton(KeyCache(builder.Configuration));
+        builder.Services.AddHubStorage(storage, KeyProtection(builder.Configuration, storage, development));
+        builder.Services.AddAccessLog(AccessLog(builder.Configuration, storage, development)).AddAccessLogCheckpoints();
         builder.AddHubRetention(storage);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -50,7 +52,8 @@ internal static class HubHosting
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<PolicyReadyCheck>("policy", tags: [HealthEndpoints.ReadyTag])
-            .AddCheck<AccessLogReadyCheck>("access-log", tags: [HealthEndpoints.ReadyTag]);
+            .AddCheck<AccessLogReadyCheck>("access-log", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<AccessLogCheckpointCheck>("access-log-checkpoint", tags: [HealthEndpoints.ReadyTag]);
         var contentRoot = builder.Environment.ContentRootPath;
         builder.Services.AddOptions<PolicyOptions>().BindConfiguration(PolicyOptions.Section)
             .PostConfigure(o =>
@@ -113,17 +116,34 @@ internal static class HubHosting
         _ = app.Services.GetRequiredService<IAccessLog>();
     }
 
-    /// <summary>The certificate that protects the key ring: <c>Keys:CertificatePath</c> (a mounted secret in production), else one in the data folder.</summary>
-    private static KeyProtectionSettings KeyProtection(IConfiguration configuration, StorageSettings storage)
+    /// <summary>
+    /// The certificate that protects the key ring: <c>Keys:CertificatePath</c>, a mounted secret shared by every
+    /// instance. Only a development hub creates one (in the data folder unless the path is set); anywhere else a
+    /// missing setting or file stops start-up, since a certificate made on the spot would differ per instance and lie
+    /// in every backup of the data folder.
+    /// </summary>
+    private static KeyProtectionSettings KeyProtection(IConfiguration configuration, StorageSettings storage, bool development)
     {
         var path = configuration["Keys:CertificatePath"];
+        if (string.IsNullOrWhiteSpace(path) && !development)
+        {
+            throw new HubStartupException(
+                "Keys:CertificatePath is not set; outside Development the hub does not create its key-ring certificate. " + CreateCertificateHint);
+        }
+
         var settings = string.IsNullOrWhiteSpace(path)
             ? KeyProtectionSettings.Default(storage.DataDirectory)
-            : new KeyProtectionSettings(path, configuration["Keys:CertificatePassword"]);
+            : new KeyProtectionSettings(Path.GetFullPath(path), configuration["Keys:CertificatePassword"]) { CreateWhenMissing = development };
         try
         {
-            _ = settings.LoadOrCreate();
+            settings.Open().Dispose();
             return settings;
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new HubStartupException(
+                $"The key-ring certificate '{settings.CertificatePath}' (Keys:CertificatePath) does not exist; outside Development the hub does not create it. " +
+                CreateCertificateHint, e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {
@@ -133,16 +153,68 @@ internal static class HubHosting
         }
     }
 
-    /// <summary>The access log's settings; the checkpoint signing key is read (or created) now, so a bad path stops start-up.</summary>
-    private static AccessLogSettings AccessLog(IConfiguration configuration, StorageSettings storage)
+    /// <summary>
+    /// The bounds of the cache of unwrapped data keys. The lifetime is also how long a key destroyed elsewhere (another
+    /// instance, <c>infodeel retention run</c>) may still be used here, so it is kept short.
+    /// </summary>
+    private static KeyCacheSettings KeyCache(IConfiguration configuration)
     {
+        var defaults = KeyCacheSettings.Default;
+        var sizeText = configuration["Keys:CacheSize"];
+        var size = defaults.Size;
+        if (!string.IsNullOrWhiteSpace(sizeText)
+            && (!int.TryParse(sizeText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size < 1))
+        {
+            throw new HubStartupException($"Keys:CacheSize '{sizeText}' is not a positive number of keys such as '10000'.");
+        }
+
+        var lifetimeText = configuration["Keys:CacheLifetime"];
+        var lifetime = defaults.Lifetime;
+        if (!string.IsNullOrWhiteSpace(lifetimeText)
+            && (!TimeSpan.TryParse(lifetimeText, System.Globalization.CultureInfo.InvariantCulture, out lifetime) || lifetime <= TimeSpan.Zero || lifetime > TimeSpan.FromHours(1)))
+        {
+            throw new HubStartupException(
+                $"Keys:CacheLifetime '{lifetimeText}' is not a time span above zero and at most an hour such as '00:00:30'; it bounds how long a destroyed key stays usable on other instances.");
+        }
+
+        return new KeyCacheSettings(size, lifetime);
+    }
+
+    private const string CreateCertificateHint =
+        "Create it once with 'Keys__CertificatePassword=… infodeel keys create-certificate --out <path>', mount the same file on every " +
+        "instance, and set Keys:CertificatePath and Keys:CertificatePassword.";
+
+    private const string CreateSigningKeyHint =
+        "Create it once with 'infodeel log create-signing-key --out <path>' (or 'openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out <path>'), " +
+        "mount the same file on every instance, off the database server, and set AccessLog:SigningKeyPath.";
+
+    /// <summary>
+    /// The access log's settings; the checkpoint signing key is read now, so a bad path stops start-up. As with the
+    /// certificate, only a development hub creates the key.
+    /// </summary>
+    private static AccessLogSettings AccessLog(IConfiguration configuration, StorageSettings storage, bool development)
+    {
+        var configured = configuration["AccessLog:SigningKeyPath"];
+        if (string.IsNullOrWhiteSpace(configured) && !development)
+        {
+            throw new HubStartupException(
+                "AccessLog:SigningKeyPath is not set; outside Development the hub does not create its checkpoint signing key. " + CreateSigningKeyHint);
+        }
+
         try
         {
             var settings = AccessLogSettings.Resolve(
-                storage.DataDirectory, configuration["AccessLog:SigningKeyPath"], configuration["AccessLog:CheckpointInterval"], configuration["AccessLog:Origin"]);
+                storage.DataDirectory, configured, configuration["AccessLog:CheckpointInterval"], configuration["AccessLog:Origin"])
+                with { CreateSigningKeyWhenMissing = development };
             try
             {
-                CheckpointKeyFile.LoadOrCreate(settings.SigningKeyPath).Dispose();
+                CheckpointKeyFile.Open(settings).Dispose();
+            }
+            catch (FileNotFoundException e)
+            {
+                throw new HubStartupException(
+                    $"The access-log signing key '{settings.SigningKeyPath}' (AccessLog:SigningKeyPath) does not exist; outside Development the hub does not create it. " +
+                    CreateSigningKeyHint, e);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
             {

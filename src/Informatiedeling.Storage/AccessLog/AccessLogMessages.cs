@@ -22,4 +22,7 @@ internal static partial class AccessLogMessages
 
     [LoggerMessage(3006, LogLevel.Information, "The access log commits again after failed batches")]
     public static partial void Recovered(ILogger logger);
+
+    [LoggerMessage(3010, LogLevel.Error, "Refused to sign an access-log checkpoint: the stored log does not extend the checkpoint signed at size {SignedSize}: {Break}")]
+    public static partial void CheckpointRefused(ILogger logger, long signedSize, string @break);
 }

@@ -15,8 +15,9 @@ public static class AccessLogServiceCollectionExtensions
         services.AddSingleton<AccessLogWriter>();
         services.AddSingleton<IAccessLog>(sp => sp.GetRequiredService<AccessLogWriter>());
         services.AddSingleton<AccessLogJustifications>();
-        services.AddSingleton(_ => CheckpointKeyFile.LoadOrCreate(settings.SigningKeyPath));
+        services.AddSingleton(_ => CheckpointKeyFile.Open(settings));
         services.AddSingleton<CheckpointIssuer>();
+        services.AddSingleton<CheckpointState>();
         services.AddSingleton(sp => new AccessLogVerifier(
             sp.GetRequiredService<AccessLogStore>(), sp.GetRequiredService<Informatiedeling.AccessLog.Checkpoints.CheckpointSigner>().CreateVerifier(settings.Origin)));
         return services;

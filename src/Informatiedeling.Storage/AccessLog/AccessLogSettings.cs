@@ -10,6 +10,12 @@ public sealed record AccessLogSettings(string SigningKeyPath, TimeSpan Checkpoin
     /// <summary>The origin line of every checkpoint: which log it is of.</summary>
     public string Origin { get; init; } = DefaultOrigin;
 
+    /// <summary>
+    /// Whether the signing key is created when its file does not exist: for a development hub only. Elsewhere
+    /// instances would each sign with a key of their own, which no witness can hold to one history.
+    /// </summary>
+    public bool CreateSigningKeyWhenMissing { get; init; }
+
     /// <summary>The defaults, with the key in <paramref name="dataDirectory"/> unless <paramref name="signingKeyPath"/> is given.</summary>
     public static AccessLogSettings Resolve(string dataDirectory, string? signingKeyPath, string? interval, string? origin)
     {

@@ -22,6 +22,13 @@ public sealed record StoredCheckpoint(long Size, byte[] Root, string Note, DateT
 public readonly record struct StoredLeaf(long Seq, byte[] Leaf, byte[] LeafHash);
 
 /// <summary>
+/// The stored state a new checkpoint would sign (<see cref="AccessLogStore.ReadCheckpointBasisAsync"/>): the head, the
+/// stored checkpoints, the leaf hashes of the contiguous records from seq 0, and the records from the latest stored
+/// checkpoint's size on, with their leaves (a last row whose seq breaks the sequence ends the read).
+/// </summary>
+public sealed record CheckpointBasis(LogHead Head, IReadOnlyList<StoredCheckpoint> Checkpoints, InMemoryLeafHashSource Hashes, IReadOnlyList<StoredLeaf> Unsigned);
+
+/// <summary>
 /// The access-log tables, through plain ADO.NET: the writer's batch is one statement per kind, not an EF change
 /// tracker per row. Only the writer appends; every append runs under a lock all instances share (a
 /// transaction-level advisory lock on PostgreSQL, SQLite's single writer), so there is one order and no gap.
@@ -422,6 +429,62 @@ public sealed class AccessLogStore : IAsyncDisposable
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// What signing the next checkpoint rests on, read in one snapshot: the head, the stored checkpoints, every
+    /// record's leaf hash, and the whole leaf of the records no stored checkpoint covers yet (those the next one would
+    /// sign for the first time). Reads hashes, not contents, of the rest: a checkpoint signs hashes.
+    /// </summary>
+    public async Task<CheckpointBasis> ReadCheckpointBasisAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection is SqliteConnection sqlite
+            ? sqlite.BeginTransaction(deferred: true)
+            : await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        LogHead head;
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT size, subtree_roots FROM access_log_head WHERE id = 1";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            head = await ReadHeadAsync(reader, cancellationToken);
+        }
+
+        var checkpoints = await ReadCheckpointsAsync(connection, transaction, cancellationToken);
+        var unsignedFrom = checkpoints.Count == 0 ? 0 : checkpoints[^1].Size;
+        var hashes = new InMemoryLeafHashSource((int)Math.Min(head.Size, Array.MaxLength / MerkleHash.Size));
+        var unsigned = new List<StoredLeaf>();
+        var rows = 0L;
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT seq, leaf_hash, CASE WHEN seq >= @from THEN leaf END FROM access_log ORDER BY seq";
+            AddParameter(command, "from", unsignedFrom);
+            await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var seq = reader.GetInt64(0);
+                var hash = reader.GetFieldValue<byte[]>(1);
+                if (seq != rows || hash.Length != MerkleHash.Size)
+                {
+                    // Not a log any more from here on; the basis says where it stops being one.
+                    unsigned.Add(new StoredLeaf(seq, [], hash));
+                    break;
+                }
+
+                hashes.Append(hash);
+                if (seq >= unsignedFrom)
+                {
+                    unsigned.Add(new StoredLeaf(seq, reader.IsDBNull(2) ? [] : reader.GetFieldValue<byte[]>(2), hash));
+                }
+
+                rows++;
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new CheckpointBasis(head, checkpoints, hashes, unsigned);
     }
 
     /// <summary>The leaf hashes of seq 0 up to <paramref name="size"/>, for proofs.</summary>

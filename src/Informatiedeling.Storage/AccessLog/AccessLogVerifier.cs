@@ -48,6 +48,7 @@ public sealed class AccessLogVerifier(AccessLogStore store, CheckpointVerifier v
         private LogHead _head = new(0, []);
         private IReadOnlyList<StoredCheckpoint> _stored = [];
         private long _expected;
+        private long _matched;
         private int _checked;
         private long? _badSeq;
         private string? _problem;
@@ -120,10 +121,15 @@ public sealed class AccessLogVerifier(AccessLogStore store, CheckpointVerifier v
                 _checked++;
                 if (!_accumulator.Root().AsSpan().SequenceEqual(signed.Root))
                 {
+                    // The checkpoint before this one still matched, so the change lies after it: the break is named.
+                    _badSeq = _matched;
                     _problem = $"records 0 to {S(_expected - 1)} do not have the root of the {signed.Source} at size {S(_expected)}: " +
-                        "a record among them was changed and its hash recomputed, or history was rewritten";
+                        $"the stored log departs from it between seq {S(_matched)} and {S(_expected - 1)} " +
+                        $"(the {(_matched == 0 ? "empty log" : $"checkpoint at size {S(_matched)}")} still matches); a record there was changed and its hash recomputed, or history was rewritten";
                     return false;
                 }
+
+                _matched = _expected;
             }
 
             return true;

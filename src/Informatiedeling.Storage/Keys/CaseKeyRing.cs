@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Informatiedeling.Protection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace Informatiedeling.Storage.Keys;
 
@@ -18,14 +19,26 @@ public readonly record struct CaseKeyLookup(CaseKey? Key, DateTimeOffset? Destro
     public bool Destroyed => DestroyedAt is not null;
 }
 
-/// <summary>
-/// The data-encryption keys of cases: created on first write of a category, unwrapped once and then cached in
-/// memory, destroyed on request (crypto-shredding). The cache forgets a key the moment it is destroyed, and
-/// zeroes its bytes; readers that still hold it finish their operation and nothing more.
-/// </summary>
-public sealed class CaseKeyRing(IDbContextFactory<KeyStoreDbContext> factory, IKeyEncryptionKeyProvider kek, TimeProvider time) : IDisposable
+/// <summary>How many unwrapped data keys an instance keeps, and for how long (<c>Keys:CacheSize</c>, <c>Keys:CacheLifetime</c>).</summary>
+public sealed record KeyCacheSettings(int Size, TimeSpan Lifetime)
 {
-    private readonly ConcurrentDictionary<CaseKeyId, CaseKey> _cache = new();
+    public static KeyCacheSettings Default { get; } = new(10_000, TimeSpan.FromSeconds(30));
+}
+
+/// <summary>
+/// The data-encryption keys of cases: created on first write of a category, unwrapped and then cached in memory,
+/// destroyed on request (crypto-shredding). The cache holds at most <see cref="KeyCacheSettings.Size"/> keys, each for
+/// at most <see cref="KeyCacheSettings.Lifetime"/> after it was unwrapped; then the key store is asked again. That
+/// lifetime is the bound on a key destroyed elsewhere — by another instance or by <c>infodeel retention run</c>: from
+/// the moment the destruction commits, no instance decrypts with the key later than one lifetime on (plus a read
+/// that was unwrapping it at that moment). The instance that destroys a key forgets it at once and zeroes its bytes;
+/// readers that still hold it finish their operation and nothing more. A key that merely expires is left to the
+/// garbage collector, not zeroed, since a reader may just have taken it from the cache.
+/// </summary>
+public sealed class CaseKeyRing(IDbContextFactory<KeyStoreDbContext> factory, IKeyEncryptionKeyProvider kek, TimeProvider time, KeyCacheSettings settings) : IDisposable
+{
+    private readonly TimeSpan _lifetime = settings.Lifetime;
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = settings.Size, Clock = new CacheClock(time) });
 
     public int CachedKeys => _cache.Count;
 
@@ -76,14 +89,26 @@ public sealed class CaseKeyRing(IDbContextFactory<KeyStoreDbContext> factory, IK
             return theirs;
         }
 
-        return _cache.GetOrAdd(id, _ => new CaseKey(id, material));
+        return Cache(id, material);
     }
 
     /// <summary>The key of <paramref name="id"/>: from memory when cached (no allocation), else unwrapped from the key store.</summary>
     public ValueTask<CaseKeyLookup> FindAsync(CaseKeyId id, CancellationToken cancellationToken) =>
-        _cache.TryGetValue(id, out var cached)
+        _cache.TryGetValue(id, out CaseKey? cached) && cached is not null
             ? new ValueTask<CaseKeyLookup>(new CaseKeyLookup(cached, null))
             : new ValueTask<CaseKeyLookup>(LoadAsync(id, cancellationToken));
+
+    /// <summary>Caches <paramref name="key"/> for one lifetime; when the cache is full it is used once and not kept.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000", Justification = "Ownership moves to the cache and its readers: Drop disposes a destroyed key, an expired one is left to the collector.")]
+    private CaseKey Cache(CaseKeyId id, byte[] material)
+    {
+        var key = new CaseKey(id, material);
+        using var entry = _cache.CreateEntry(id);
+        entry.Value = key;
+        entry.Size = 1;
+        entry.AbsoluteExpirationRelativeToNow = _lifetime;
+        return key;
+    }
 
     private async Task<CaseKeyLookup> LoadAsync(CaseKeyId id, CancellationToken cancellationToken)
     {
@@ -96,14 +121,7 @@ public sealed class CaseKeyRing(IDbContextFactory<KeyStoreDbContext> factory, IK
         }
 
         var material = kek.Unwrap(new WrappedKey(row.KekId, row.Wrapped), id.Context);
-        var key = new CaseKey(id, material);
-        var added = _cache.GetOrAdd(id, key);
-        if (!ReferenceEquals(added, key))
-        {
-            key.Dispose();
-        }
-
-        return new CaseKeyLookup(added, null);
+        return new CaseKeyLookup(Cache(id, material), null);
     }
 
     /// <summary>Destroys every version of a case's key for a category, records when, and forgets it in memory.</summary>
@@ -171,13 +189,7 @@ public sealed class CaseKeyRing(IDbContextFactory<KeyStoreDbContext> factory, IK
 
         // One pass over the cache, not one per pair: it may hold the keys of many thousands of cases.
         var gone = pairs.ToHashSet();
-        foreach (var id in _cache.Keys)
-        {
-            if (gone.Contains((id.Case, id.Category)) && _cache.TryRemove(id, out var key))
-            {
-                key.Dispose();
-            }
-        }
+        Drop(id => gone.Contains((id.Case, id.Category)));
 
         return result;
     }
@@ -204,35 +216,38 @@ public sealed class CaseKeyRing(IDbContextFactory<KeyStoreDbContext> factory, IK
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await db.CaseKeys.Where(k => k.Case == caseId && k.Category == category && k.Version < version).ExecuteDeleteAsync(cancellationToken);
-        foreach (var id in _cache.Keys.Where(k => k.Case == caseId && k.Category == category && k.Version < version))
-        {
-            if (_cache.TryRemove(id, out var key))
-            {
-                key.Dispose();
-            }
-        }
+        Drop(k => k.Case == caseId && k.Category == category && k.Version < version);
     }
 
     /// <summary>Drops every cached version of a case's category key from memory.</summary>
-    public void Forget(string caseId, string category)
+    public void Forget(string caseId, string category) => Drop(k => k.Case == caseId && k.Category == category);
+
+    /// <summary>Removes the matching keys from the cache and zeroes them: they were destroyed or retired.</summary>
+    private void Drop(Func<CaseKeyId, bool> match)
     {
-        foreach (var id in _cache.Keys.Where(k => k.Case == caseId && k.Category == category))
+        foreach (var id in _cache.Keys.OfType<CaseKeyId>().Where(match).ToList())
         {
-            if (_cache.TryRemove(id, out var key))
+            if (_cache.TryGetValue(id, out CaseKey? key))
             {
-                key.Dispose();
+                _cache.Remove(id);
+                key?.Dispose();
             }
         }
     }
 
+    /// <summary>Drops every cached key, as a restarted process has none.</summary>
+    public void ForgetAll() => Drop(_ => true);
+
     public void Dispose()
     {
-        foreach (var key in _cache.Values)
-        {
-            key.Dispose();
-        }
+        ForgetAll();
+        _cache.Dispose();
+    }
 
-        _cache.Clear();
+    /// <summary>The cache's clock is the hub's, so that entry lifetimes follow the same time as everything else.</summary>
+    private sealed class CacheClock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
+    {
+        public DateTimeOffset UtcNow => time.GetUtcNow();
     }
 }
 

@@ -84,7 +84,7 @@ public sealed class SqliteConcurrencyTests
         var shared = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Hub"] = $"Data Source={Path.Combine(folder, "informatiedeling.db")}",
-            ["AccessLog:SigningKeyPath"] = Path.Combine(folder, "toegangslog-signing.pem"),
+            ["AccessLog:SigningKeyPath"] = Informatiedeling.Testing.HubSecrets.Create(folder).SigningKeyPath,
             ["AccessLog:CheckpointInterval"] = "00:00:00.2",
         };
         await using var first = HubFactory.OnSqlite(shared);

@@ -70,8 +70,11 @@ public sealed class DevelopmentIssuerTests
     public async Task The_hub_refuses_to_start_with_it_outside_development()
     {
         var work = TestRun.CreateTempSubdirectory("infodeel-start-").FullName;
+        var secrets = HubSecrets.WriteTo(Path.Combine(work, "secrets"));
         var result = await ProgramRun.RunAsync(RepositoryPaths.Program("Informatiedeling.Hub", "Informatiedeling.Hub"), [], new Dictionary<string, string>
         {
+            ["Keys__CertificatePath"] = secrets.CertificatePath,
+            ["AccessLog__SigningKeyPath"] = secrets.SigningKeyPath,
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
             ["Storage__DataDirectory"] = Path.Combine(work, "data"),

@@ -93,7 +93,7 @@ public sealed class KeyManagementTests
         Assert.NotEqual(oldKek, newKek);
         Assert.Equal(3, first);
         Assert.Contains(oldKek, await KekIdsAsync(hub));
-        hub.Services.GetRequiredService<CaseKeyRing>().Dispose(); // a restarted process: nothing cached
+        hub.Services.GetRequiredService<CaseKeyRing>().ForgetAll(); // a restarted process: nothing cached
         Assert.All(cases, c => Assert.All(store.ReadAllAsync(c).Result.Values, f => Assert.Equal(FieldReadStatus.Ok, f.Status)));
 
         var (resumedKek, rest) = await rotation.RotateAsync(resumeOnly: true, batchSize: 2, CancellationToken.None);
@@ -101,7 +101,7 @@ public sealed class KeyManagementTests
         Assert.Equal(4 * 5 - 3 + 1, rest); // the remaining case keys plus the blind-index secret
         Assert.Equal([newKek], await KekIdsAsync(hub));
         Assert.Equal(before, await CiphertextsAsync(hub));
-        hub.Services.GetRequiredService<CaseKeyRing>().Dispose();
+        hub.Services.GetRequiredService<CaseKeyRing>().ForgetAll();
         Assert.All(cases, c => Assert.All(store.ReadAllAsync(c).Result.Values, f => Assert.Equal(FieldReadStatus.Ok, f.Status)));
         Assert.Equal(0, (await rotation.RotateAsync(resumeOnly: true, batchSize: 2, CancellationToken.None)).Rewrapped);
     }

@@ -56,6 +56,15 @@ public sealed class BadConfigurationTests
     }
 
     [Fact]
+    public async Task A_key_cache_lifetime_that_is_not_a_bound_stops_start_up_with_one_line()
+    {
+        var result = await StartHubAsync(new() { ["Keys__CacheLifetime"] = "forever" });
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("Informatiedeling cannot start: Keys:CacheLifetime 'forever' is not a time span", SingleLine(result.Error), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Postgresql_without_a_connection_string_stops_start_up_with_one_line()
     {
         var result = await StartHubAsync(new() { ["Storage__Provider"] = "postgresql" });
@@ -84,9 +93,96 @@ public sealed class BadConfigurationTests
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
     }
 
-    private static async Task<ProgramResult> StartHubAsync(Dictionary<string, string> environment)
+    [Fact]
+    public async Task Outside_development_a_hub_without_a_key_ring_certificate_refuses_to_start_and_creates_none()
     {
         var work = TestRun.CreateTempSubdirectory("infodeel-start-").FullName;
+        var secrets = HubSecrets.WriteTo(Path.Combine(work, "secrets"));
+        var result = await StartHubAsync(new() { ["AccessLog__SigningKeyPath"] = secrets.SigningKeyPath }, work, withSecrets: false);
+
+        Assert.Equal(2, result.ExitCode);
+        var line = SingleLine(result.Error);
+        Assert.StartsWith("Informatiedeling cannot start: Keys:CertificatePath is not set; outside Development the hub does not create its key-ring certificate.", line, StringComparison.Ordinal);
+        Assert.Contains("infodeel keys create-certificate --out", line, StringComparison.Ordinal);
+        AssertNoSecretCreated(Path.Combine(work, "data"));
+    }
+
+    [Fact]
+    public async Task Outside_development_a_hub_without_a_checkpoint_signing_key_refuses_to_start_and_creates_none()
+    {
+        var work = TestRun.CreateTempSubdirectory("infodeel-start-").FullName;
+        var secrets = HubSecrets.WriteTo(Path.Combine(work, "secrets"));
+        var result = await StartHubAsync(new() { ["Keys__CertificatePath"] = secrets.CertificatePath }, work, withSecrets: false);
+
+        Assert.Equal(2, result.ExitCode);
+        var line = SingleLine(result.Error);
+        Assert.StartsWith("Informatiedeling cannot start: AccessLog:SigningKeyPath is not set; outside Development the hub does not create its checkpoint signing key.", line, StringComparison.Ordinal);
+        Assert.Contains("infodeel log create-signing-key --out", line, StringComparison.Ordinal);
+        Assert.Contains("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256", line, StringComparison.Ordinal);
+        AssertNoSecretCreated(Path.Combine(work, "data"));
+    }
+
+    [Fact]
+    public async Task Outside_development_configured_secrets_that_do_not_exist_are_not_created()
+    {
+        var work = TestRun.CreateTempSubdirectory("infodeel-start-").FullName;
+        var secrets = HubSecrets.WriteTo(Path.Combine(work, "secrets"));
+        var missing = Path.Combine(work, "mounted", "keyring.pfx");
+        var result = await StartHubAsync(
+            new() { ["Keys__CertificatePath"] = missing, ["AccessLog__SigningKeyPath"] = secrets.SigningKeyPath }, work, withSecrets: false);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"Informatiedeling cannot start: The key-ring certificate '{missing}' (Keys:CertificatePath) does not exist", SingleLine(result.Error), StringComparison.Ordinal);
+        Assert.False(File.Exists(missing));
+        Assert.False(Directory.Exists(Path.Combine(work, "mounted")));
+    }
+
+    [Fact]
+    public async Task Secrets_made_with_infodeel_and_a_certificate_password_start_the_hub()
+    {
+        var work = TestRun.CreateTempSubdirectory("infodeel-start-").FullName;
+        var certificate = Path.Combine(work, "secrets", "keyring.pfx");
+        var signingKey = Path.Combine(work, "secrets", "signing.pem");
+        var cli = RepositoryPaths.Program("Informatiedeling.Cli", "infodeel");
+        var password = new Dictionary<string, string> { ["Keys__CertificatePassword"] = "correct horse battery staple" };
+        var withoutPassword = await ProgramRun.RunAsync(cli, ["keys", "create-certificate", "--out", certificate], workingDirectory: work);
+        Assert.Equal(2, withoutPassword.ExitCode); // a certificate without a password is made only when asked for
+        Assert.False(File.Exists(certificate));
+        var made = await ProgramRun.RunAsync(cli, ["keys", "create-certificate", "--out", certificate], password, work);
+        Assert.True(made.ExitCode == 0, made.Error);
+        var again = await ProgramRun.RunAsync(cli, ["keys", "create-certificate", "--out", certificate], password, work);
+        Assert.Equal(1, again.ExitCode); // never replaced: the key ring made with it would be lost
+        var key = await ProgramRun.RunAsync(cli, ["log", "create-signing-key", "--out", signingKey], workingDirectory: work);
+        Assert.True(key.ExitCode == 0, key.Error);
+        Assert.Contains("verifier key: informatiedeling-toegangslog+", key.Output, StringComparison.Ordinal);
+
+        var data = Path.Combine(work, "data");
+        await using var hub = await HubProcess.StartAsync(new Dictionary<string, string>(password)
+        {
+            ["Storage__DataDirectory"] = data,
+            ["Keys__CertificatePath"] = certificate,
+            ["AccessLog__SigningKeyPath"] = signingKey,
+        }, TimeSpan.FromSeconds(90));
+        AssertNoSecretCreated(data);
+    }
+
+    private static void AssertNoSecretCreated(string data)
+    {
+        Assert.False(File.Exists(HubSecrets.CertificatePath(data)), "a key-ring certificate was created in the data folder");
+        Assert.False(File.Exists(HubSecrets.SigningKeyPath(data)), "a signing key was created in the data folder");
+    }
+
+    private static async Task<ProgramResult> StartHubAsync(Dictionary<string, string> environment, string? work = null, bool withSecrets = true)
+    {
+        work ??= TestRun.CreateTempSubdirectory("infodeel-start-").FullName;
+        if (withSecrets)
+        {
+            // What these tests are about is something else: the hub has its two secrets, as an operator provides them.
+            var secrets = HubSecrets.WriteTo(Path.Combine(work, "secrets"));
+            environment.TryAdd("Keys__CertificatePath", secrets.CertificatePath);
+            environment.TryAdd("AccessLog__SigningKeyPath", secrets.SigningKeyPath);
+        }
+
         environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         environment["Storage__DataDirectory"] = Path.Combine(work, "data");

@@ -44,6 +44,16 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task In_development_the_hub_creates_its_secrets_in_the_data_folder_for_dotnet_run()
+    {
+        await using var hub = HubFactory.OnSqlite(
+            new Dictionary<string, string?> { ["Keys:CertificatePath"] = null, ["AccessLog:SigningKeyPath"] = null }, environment: "Development");
+        await AssertReadyAsync(hub, "Sqlite");
+        Assert.True(File.Exists(Testing.HubSecrets.CertificatePath(hub.DataDirectory)));
+        Assert.True(File.Exists(Testing.HubSecrets.SigningKeyPath(hub.DataDirectory)));
+    }
+
+    [Fact]
     public async Task Liveness_answers_without_touching_the_database()
     {
         await using var hub = HubFactory.OnSqlite();

@@ -117,7 +117,7 @@ public sealed class AccessLogKeyShreddingTests
 
     private static async Task<string> DumpAsync(HubFactory hub, PostgresServer? server)
     {
-        var file = Path.Combine(Directory.CreateTempSubdirectory("infodeel-dump-").FullName, server is null ? "before-purge.db" : "before-purge.sql");
+        var file = Path.Combine(Informatiedeling.Testing.TestRun.CreateTempSubdirectory("infodeel-dump-").FullName, server is null ? "before-purge.db" : "before-purge.sql");
         if (server is null)
         {
             await using var connection = await hub.OpenDatabaseAsync();

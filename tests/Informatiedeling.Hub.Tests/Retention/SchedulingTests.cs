@@ -78,8 +78,11 @@ public sealed class SchedulingTests
     public async Task A_schedule_that_is_not_a_cron_expression_stops_start_up_with_one_line()
     {
         var work = TestRun.CreateTempSubdirectory("infodeel-start-").FullName;
+        var secrets = HubSecrets.WriteTo(Path.Combine(work, "secrets"));
         var result = await ProgramRun.RunAsync(RepositoryPaths.Program("Informatiedeling.Hub", "Informatiedeling.Hub"), [], new Dictionary<string, string>
         {
+            ["Keys__CertificatePath"] = secrets.CertificatePath,
+            ["AccessLog__SigningKeyPath"] = secrets.SigningKeyPath,
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Storage__DataDirectory"] = Path.Combine(work, "data"),
