@@ -394,19 +394,9 @@ public sealed class AccessLogStore : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(begin);
         ArgumentNullException.ThrowIfNull(row);
         await using var connection = await OpenAsync(cancellationToken);
-        // One snapshot for head, checkpoints and rows. SQLite: a deferred transaction, which reads a WAL snapshot
-        // without taking the write lock, so writers go on while the log is verified.
-        await using var transaction = connection is SqliteConnection sqlite
-            ? sqlite.BeginTransaction(deferred: true)
-            : await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        LogHead head;
-        await using (var command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = "SELECT size, subtree_roots FROM access_log_head WHERE id = 1";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            head = await ReadHeadAsync(reader, cancellationToken);
-        }
+        // One snapshot for head, checkpoints and rows, so writers go on while the log is verified.
+        await using var transaction = await BeginSnapshotAsync(connection, cancellationToken);
+        var head = await ReadHeadAsync(connection, transaction, cancellationToken);
 
         var checkpoints = await ReadCheckpointsAsync(connection, transaction, cancellationToken);
         if (!begin(head, checkpoints))
@@ -439,17 +429,8 @@ public sealed class AccessLogStore : IAsyncDisposable
     public async Task<CheckpointBasis> ReadCheckpointBasisAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = connection is SqliteConnection sqlite
-            ? sqlite.BeginTransaction(deferred: true)
-            : await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        LogHead head;
-        await using (var command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = "SELECT size, subtree_roots FROM access_log_head WHERE id = 1";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            head = await ReadHeadAsync(reader, cancellationToken);
-        }
+        await using var transaction = await BeginSnapshotAsync(connection, cancellationToken);
+        var head = await ReadHeadAsync(connection, transaction, cancellationToken);
 
         var checkpoints = await ReadCheckpointsAsync(connection, transaction, cancellationToken);
         var unsignedFrom = checkpoints.Count == 0 ? 0 : checkpoints[^1].Size;
@@ -655,6 +636,24 @@ public sealed class AccessLogStore : IAsyncDisposable
         }
 
         return checkpoints;
+    }
+
+    /// <summary>
+    /// A read-only snapshot of the log. SQLite: a deferred transaction, which reads a WAL snapshot without taking the
+    /// write lock, so writers go on while the log is read; PostgreSQL: repeatable read.
+    /// </summary>
+    private static async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        connection is SqliteConnection sqlite
+            ? sqlite.BeginTransaction(deferred: true)
+            : await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+
+    private static async Task<LogHead> ReadHeadAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT size, subtree_roots FROM access_log_head WHERE id = 1";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadHeadAsync(reader, cancellationToken);
     }
 
     private static async Task<LogHead> ReadHeadAsync(DbDataReader reader, CancellationToken cancellationToken)

@@ -49,10 +49,7 @@ public sealed partial class ClientFileStore
 
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var held = await db.Cases
-            .Where(c => c.Pseudonym == pseudonym.Value && c.Status == "open" && c.Step == step)
-            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Step, c => c.Step), cancellationToken);
-        if (held != 1)
+        if (!await HoldInStepAsync(db, pseudonym, step, cancellationToken))
         {
             return null;
         }

@@ -111,10 +111,7 @@ public sealed partial class ClientFileStore(
         var now = time.GetUtcNow();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var held = await db.Cases
-            .Where(c => c.Pseudonym == pseudonym.Value && c.Status == "open" && c.Step == step)
-            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Step, c => c.Step), cancellationToken);
-        if (held != 1)
+        if (!await HoldInStepAsync(db, pseudonym, step, cancellationToken))
         {
             return false;
         }
@@ -420,6 +417,16 @@ public sealed partial class ClientFileStore(
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>
+    /// Locks the case's row for the rest of the transaction while it is still open and in <paramref name="step"/>
+    /// (a no-op update takes the row lock on PostgreSQL and the write lock on SQLite), so a write decided for that
+    /// step cannot land after a step move.
+    /// </summary>
+    private static async Task<bool> HoldInStepAsync(HubDbContext db, CasePseudonym pseudonym, string step, CancellationToken cancellationToken) =>
+        await db.Cases
+            .Where(c => c.Pseudonym == pseudonym.Value && c.Status == "open" && c.Step == step)
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Step, c => c.Step), cancellationToken) == 1;
 }
 
 /// <summary>A stored field with the time its category was shredded (null while it is not).</summary>
