@@ -53,8 +53,10 @@ public sealed class PolicyEngineTests
                 mismatches.Add($"{partner}/{role}/{step}/{purpose}: review obligation expected {review}");
             }
 
-            // Without a role nothing confirms the case exists, unless evaluation or monitoring releases its record or figures.
-            var hidden = !(role is not null && invitationValid) && !ReferenceOracle.ReleasesScope(partner, role, closed, purpose, invitationValid);
+            // Without a role nothing confirms the case exists, unless evaluation releases its anonymous record (art. 3.7);
+            // monitoring's figures are never about one case (art. 3.8), so asked of one they confirm nothing.
+            var hidden = !(role is not null && invitationValid)
+                && !(purpose == "evaluatie" && ReferenceOracle.ReleasesScope(partner, role, closed, purpose, invitationValid));
             if (decision.CaseHidden != hidden)
             {
                 mismatches.Add($"{partner}/{role ?? "-"}/{purpose}/inv={invitedUntil:O}: hidden expected {hidden}");
@@ -110,6 +112,17 @@ public sealed class PolicyEngineTests
         var decision = DecisionInput.Decide(ReferencePolicy.Engine, "politie", "R", "uitvoering", "open", new string('x', 10_000), null, At, null, null);
 
         Assert.StartsWith($"unknown purpose '{new string('x', Identifier.MaxLength)}…'", decision.Describe(decision.Rule), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Monitoring_asked_of_one_case_confirms_it_to_no_partner_without_a_role_on_it()
+    {
+        var withoutRole = DecisionInput.Decide(ReferencePolicy.Engine, "gemeente", null, "melding", "open", "monitoring", null, At, null, null);
+        var withRole = DecisionInput.Decide(ReferencePolicy.Engine, "gemeente", "S", "casusoverleg", "open", "monitoring", null, At, null, null);
+
+        Assert.True(withoutRole.CaseHidden);
+        Assert.Equal(0UL, withoutRole.Permitted);
+        Assert.False(withRole.CaseHidden);
     }
 
     [Theory]

@@ -34,7 +34,7 @@ public sealed class ExistenceOracleTests
             ["RateLimiting:Burst"] = "100000",
             ["RateLimiting:PerPeriod"] = "100000",
         });
-        await hub.WarmTokensAsync("veilig-thuis", "zvh", "om", "ind", "kmar");
+        await hub.WarmTokensAsync("veilig-thuis", "zvh", "om", "ind", "kmar", "gemeente", "politie");
 
         var open = await hub.NewCaseAsync();
         await hub.MoveToAsync(open, "casusoverleg");
@@ -45,18 +45,23 @@ public sealed class ExistenceOracleTests
         await hub.MoveToAsync(closed, "uitvoering");
         await hub.OkAsync("zvh", HttpMethod.Post, $"/cases/{closed}/closure", new { reason = "afgerond" });
         var hold = await PlaceHoldAsync(hub, open, clock);
+        // In melding the core partners but the reporting point and process direction hold no role in the current step.
+        // A legal hold concerns the whole file and rests on a role in any step (art. 8.5), which they hold: the hold
+        // routes are theirs to be judged on, everything else must not confirm the case.
+        var reported = await hub.NewCaseAsync();
         Assert.Equal("C", (await hub.OkAsync("kmar", HttpMethod.Get, $"/cases/{open}")).GetProperty("yourRole").GetString());
 
         clock.Advance(TimeSpan.FromHours(2));
         var requests = Requests(hold, clock.GetUtcNow());
         var before = (await hub.LogAsync()).Max(r => r.Seq);
         var failures = new List<string>();
-        foreach (var existing in new[] { open, closed })
+        string[] outsiders = ["ind", "kmar"];
+        foreach (var (existing, partners) in new[] { (open, outsiders), (closed, outsiders), (reported, ["gemeente", "politie"]) })
         {
-            foreach (var partner in new[] { "ind", "kmar" })
+            foreach (var partner in partners)
             {
                 var missing = CasePseudonym.New().Value;
-                foreach (var request in requests)
+                foreach (var request in existing == reported ? [.. requests.Where(r => !r.Path.StartsWith("/holds", StringComparison.Ordinal))] : requests)
                 {
                     var there = await AnswerAsync(hub, partner, existing, request);
                     var none = await AnswerAsync(hub, partner, missing, request);

@@ -304,14 +304,16 @@ public sealed class PolicyEngine
         if (rule.Scope != ReleaseScope.Case)
         {
             // Evaluation and monitoring never release a data category of one case; what they release is the
-            // anonymous evaluation record or aggregated figures, which the caller builds.
+            // anonymous evaluation record or aggregated figures, which the caller builds. Aggregated figures are
+            // never about one case (art. 3.8), so asked of one case they confirm nothing to a partner without a
+            // role on it; the evaluation record goes to its recipients role or not (art. 3.7).
             var buffer = default(ExplanationBuffer);
             for (var c = 0; c < _v.Categories.Count; c++)
             {
                 buffer[c] = compiled.ScopeOnly;
             }
 
-            return new Decision(requested, 0, compiled.Granted, rule.Scope, true, Obligations.None, false, buffer);
+            return new Decision(requested, 0, compiled.Granted, rule.Scope, true, Obligations.None, hidden && rule.Scope == ReleaseScope.Aggregate, buffer);
         }
 
         var view = _roleViews[(int)role!.Value];
