@@ -62,14 +62,13 @@ internal sealed class CaseBroker(
         // The reporting point writes what its own role in this step may receive, nothing else.
         var role = DefaultRole(engine.Set, partner, IntakeStep);
         var writable = DecisionInput.Decide(engine, partner, role?.Name(), IntakeStep, "open", IntakePurpose, null, now, null, null);
-        var refused = read.Values.Keys
-            .Select(id => engine.Set.FindField(id)!)
-            .Where(f => !writable.IsPermitted(f.Category))
-            .Select(f => $"field '{f.Id}' is in category '{engine.Vocabulary.Categories.Names[f.Category]}', which this partner may not write")
-            .ToList();
-        if (refused.Count > 0)
+        var outside = read.Values.Keys.Select(id => engine.Set.FindField(id)!).Where(f => !writable.IsPermitted(f.Category)).ToList();
+        if (outside.Count > 0)
         {
-            return Problems.ForbiddenList("Fields outside what this partner may write", refused);
+            await LogAsync(user, null, "case.intake", null, AccessDecision.Deny, writable.ExplanationFor(outside[0].Category), engine, cancellationToken,
+                [.. outside.Select(f => engine.Vocabulary.Categories.Names[f.Category]).Distinct(StringComparer.Ordinal)]);
+            return Problems.ForbiddenList("Fields outside what this partner may write",
+                [.. outside.Select(f => $"field '{f.Id}' is in category '{engine.Vocabulary.Categories.Names[f.Category]}', which this partner may not write")]);
         }
 
         var pseudonym = CasePseudonym.New();

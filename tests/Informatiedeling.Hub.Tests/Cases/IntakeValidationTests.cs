@@ -50,6 +50,24 @@ public sealed class IntakeValidationTests
 
     [Theory]
     [MemberData(nameof(Engines))]
+    public async Task A_report_with_fields_the_reporting_point_may_not_write_is_refused_logged_and_stores_nothing(string engine)
+    {
+        await using var hub = await CaseHub.StartAsync(engine);
+        using var response = await hub.SendAsync("veilig-thuis", HttpMethod.Post, "/cases", Reports.Intake(
+            "Persoon Weigering", new DateOnly(1990, 1, 2),
+            new Dictionary<string, string> { ["persoon.achternaam"] = "Weigering", ["voortgang.strafrechtelijk-onderzoek-notities"] = "geheim" }));
+        var problem = await Hosting.ProblemDetailsTests.AssertProblemAsync(response, HttpStatusCode.Forbidden);
+
+        Assert.DoesNotContain("geheim", problem.ToString(), StringComparison.Ordinal);
+        var logged = Assert.Single(await hub.LogAsync(r => r.Operation == "case.intake"));
+        Assert.Equal(AccessDecision.Deny, logged.Record.Decision);
+        Assert.Null(logged.Record.Case);
+        Assert.Equal(["strafrechtelijk"], logged.Record.CategoriesRequested);
+        Assert.Equal(0, await CasesAsync(hub));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
     public async Task Two_blank_named_reports_about_different_people_born_on_one_day_open_no_file(string engine)
     {
         await using var hub = await CaseHub.StartAsync(engine);
