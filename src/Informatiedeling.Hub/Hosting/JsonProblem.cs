@@ -68,5 +68,7 @@ internal static class JsonProblem
         return end > start ? message[(start + 1)..end] : null;
     }
 
-    private static string Printable(string text) => new([.. text.Take(MaxMemberLength).Where(c => !char.IsControl(c))]);
+    /// <summary>A member name as the caller sent it, without control or formatting (bidirectional) characters, cut short.</summary>
+    private static string Printable(string text) =>
+        new([.. text.Take(MaxMemberLength).Where(c => !char.IsControl(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format)]);
 }
