@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Informatiedeling.Policy;
+using Informatiedeling.Hub.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Informatiedeling.Hub.Authentication;
@@ -7,6 +8,9 @@ namespace Informatiedeling.Hub.Authentication;
 /// <summary><c>GET /me</c>: who the hub takes the caller to be. <c>POST /dev/token</c>: tokens from the development issuer (Development only).</summary>
 internal static class IdentityEndpoints
 {
+    /// <summary>A development token asked for with an unreadable body is recorded under this operation.</summary>
+    private static readonly AccessRoute DevelopmentTokenRoute = new("identity.dev-token");
+
     public static void MapIdentityEndpoints(this WebApplication app)
     {
         app.MapGet("/me", (HttpContext context) => TypedResults.Ok(new WhoAmI(
@@ -26,7 +30,7 @@ internal static class IdentityEndpoints
                     {
                         await audit.RecordAsync(http, http.GetEndpoint(), http.Request.RouteValues, http.RequestAborted);
                         return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown partner",
-                            detail: $"'{Cases.Problems.Printable(request.Partner!)}' is not a party to the convenant.");
+                            detail: $"'{Problems.Printable(request.Partner!)}' is not a party to the convenant.");
                     }
 
                     if (request.Function is not null && !string.Equals(request.Function, PartnerClaims.PrivacyOfficer, StringComparison.Ordinal))
@@ -39,7 +43,7 @@ internal static class IdentityEndpoints
                     var lifetime = TimeSpan.FromHours(1);
                     return TypedResults.Ok(new DevelopmentToken(issuer.Mint(request.Partner!, request.User!, lifetime, request.Function), "Bearer", (int)lifetime.TotalSeconds));
                 })
-                .WithName("DevelopmentToken")
+                .WithRoute(DevelopmentTokenRoute, "DevelopmentToken")
                 .WithSummary("Development only: an access token for a reference partner, without an identity provider.")
                 .WithTags("Identity");
         }

@@ -18,9 +18,6 @@ public static class PartnerClaims
     /// <summary>The privacy officer (functionaris gegevensbescherming, convenant art. 9.2).</summary>
     public const string PrivacyOfficer = "privacy-officer";
 
-    /// <summary>The authorization policy of the privacy officer's routes.</summary>
-    public const string PrivacyOfficerPolicy = "privacy-officer";
-
     public static string? PartnerOf(this ClaimsPrincipal principal) => principal.FindFirst(Partner)?.Value;
 
     public static string? UserOf(this ClaimsPrincipal principal) => principal.FindFirst(User)?.Value;

@@ -1,7 +1,8 @@
 using System.Security.Claims;
-using Informatiedeling.AccessLog.Records;
+using Informatiedeling.Hub.Access;
 using Informatiedeling.Policy;
 using Informatiedeling.Storage.Cases;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Informatiedeling.Hub.Cases;
 
@@ -9,17 +10,17 @@ namespace Informatiedeling.Hub.Cases;
 /// Process direction (<c>rasci-instellen</c>, art. 5.3, 2.4): the core partners' roles per step, and invitations of
 /// shell partners with an end date, after which they hold no role on the case.
 /// </summary>
-internal sealed class CaseDirection(
-    CaseGate gate, CaseAudit audit, CaseDirectory cases, CaseLifecycle lifecycle, CaseSummaries summaries, ILogger<CaseDirection> logger)
+internal sealed class CaseDirection(Gate gate, CaseDirectory cases, CaseLifecycle lifecycle, CaseSummaries summaries, ILogger<CaseDirection> logger)
 {
     public const string Action = "rasci-instellen";
-    public const string RasciOperation = "case.rasci";
-    public const string InviteOperation = "case.invite";
-    public const string WithdrawOperation = "case.invite-withdraw";
+    public static readonly AccessRoute Rasci = new("case.rasci", Action);
+    public static readonly AccessRoute Invite = new("case.invite", Action);
+    public static readonly AccessRoute Withdraw = new("case.invite-withdraw", Action);
 
-    public async Task<IResult> SetRolesAsync(ClaimsPrincipal user, string pseudonym, string step, RasciRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Ok<CaseSummary>, BadRequestProblem, Refusal>> SetRolesAsync(
+        ClaimsPrincipal user, string pseudonym, string step, RasciRequest request, CancellationToken cancellationToken)
     {
-        var (access, refusal) = await gate.EnterAsync(user, pseudonym, Action, RasciOperation, cancellationToken);
+        var (access, refusal) = await gate.EnterAsync(user, Rasci, pseudonym, cancellationToken);
         if (access is null)
         {
             return refusal!;
@@ -63,19 +64,20 @@ internal sealed class CaseDirection(
 
         if (problems.Count > 0)
         {
-            return await gate.BadRequestAsync(user, access, RasciOperation, "The roles cannot be set", problems, cancellationToken);
+            return await gate.InvalidAsync(access, "The roles cannot be set", problems, cancellationToken);
         }
 
-        await audit.RecordAsync(user, access.Engine, new CaseEvent(RasciOperation, access.State.Pseudonym, AccessDecision.Permit, access.Decision.Rule, access.Role, Subject: $"rasci:{step}"), cancellationToken);
+        await gate.PermitAsync(access, cancellationToken, $"rasci:{step}");
         var corePartners = Enumerable.Range(0, v.Partners.Count).Where(p => (core & (1UL << p)) != 0).Select(p => v.Partners.Names[p]).ToList();
         await lifecycle.ReplaceRolesAsync(access.State.Pseudonym, step, corePartners, assignments, cancellationToken);
         CaseLog.RolesSet(logger, access.State.Pseudonym.Value, step);
-        return await summaries.SummaryAsync(access, cancellationToken);
+        return await summaries.SummaryAsync(access, cancellationToken) is { } summary ? TypedResults.Ok(summary) : new Refusal(Problems.CaseNotFound());
     }
 
-    public async Task<IResult> InviteAsync(ClaimsPrincipal user, string pseudonym, InvitationRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Ok<CaseSummary>, BadRequestProblem, Refusal>> InviteAsync(
+        ClaimsPrincipal user, string pseudonym, InvitationRequest request, CancellationToken cancellationToken)
     {
-        var (access, refusal) = await gate.EnterAsync(user, pseudonym, Action, InviteOperation, cancellationToken);
+        var (access, refusal) = await gate.EnterAsync(user, Invite, pseudonym, cancellationToken);
         if (access is null)
         {
             return refusal!;
@@ -95,7 +97,7 @@ internal sealed class CaseDirection(
 
         if (problems.Count > 0)
         {
-            return await gate.BadRequestAsync(user, access, InviteOperation, "The partner cannot be invited", problems, cancellationToken);
+            return await gate.InvalidAsync(access, "The partner cannot be invited", problems, cancellationToken);
         }
 
         // The roles invited shell partners hold per step in the default RASCI (art. 5.2): the strongest of each step.
@@ -106,15 +108,15 @@ internal sealed class CaseDirection(
         }
 
         var end = request.Until!.Value.ToUniversalTime();
-        await audit.RecordAsync(user, access.Engine, new CaseEvent(InviteOperation, access.State.Pseudonym, AccessDecision.Permit, access.Decision.Rule, access.Role, Subject: $"invitation:{request.Partner}:{end:O}"), cancellationToken);
+        await gate.PermitAsync(access, cancellationToken, $"invitation:{request.Partner}:{end:O}");
         await lifecycle.InviteAsync(access.State.Pseudonym, request.Partner!, end, access.Now, roles, cancellationToken);
         CaseLog.Invited(logger, access.State.Pseudonym.Value, request.Partner!, end);
-        return await summaries.SummaryAsync(access, cancellationToken);
+        return await summaries.SummaryAsync(access, cancellationToken) is { } summary ? TypedResults.Ok(summary) : new Refusal(Problems.CaseNotFound());
     }
 
-    public async Task<IResult> WithdrawAsync(ClaimsPrincipal user, string pseudonym, string partner, CancellationToken cancellationToken)
+    public async Task<Results<NoContent, BadRequestProblem, Refusal>> WithdrawAsync(ClaimsPrincipal user, string pseudonym, string partner, CancellationToken cancellationToken)
     {
-        var (access, refusal) = await gate.EnterAsync(user, pseudonym, Action, WithdrawOperation, cancellationToken);
+        var (access, refusal) = await gate.EnterAsync(user, Withdraw, pseudonym, cancellationToken);
         if (access is null)
         {
             return refusal!;
@@ -122,17 +124,16 @@ internal sealed class CaseDirection(
 
         if (ShellProblem(access.Engine.Vocabulary, partner) is { } problem)
         {
-            return await gate.BadRequestAsync(user, access, WithdrawOperation, "The invitation cannot be withdrawn", [problem], cancellationToken);
+            return await gate.InvalidAsync(access, "The invitation cannot be withdrawn", [problem], cancellationToken);
         }
 
         var standing = await cases.StandingAsync(access.State.Pseudonym, partner, access.State.Step, cancellationToken);
         if (standing.InvitedUntil is null)
         {
-            await audit.RecordAsync(user, access.Engine, new CaseEvent(WithdrawOperation, access.State.Pseudonym, AccessDecision.Error, access.Decision.Rule, access.Role, Subject: $"invitation:{partner}"), cancellationToken);
-            return Problems.NotFound("Invitation not found", $"'{partner}' is not invited on this case");
+            return await gate.MissingAsync(access, "Invitation not found", $"'{partner}' is not invited on this case", cancellationToken, $"invitation:{partner}");
         }
 
-        await audit.RecordAsync(user, access.Engine, new CaseEvent(WithdrawOperation, access.State.Pseudonym, AccessDecision.Permit, access.Decision.Rule, access.Role, Subject: $"invitation:{partner}"), cancellationToken);
+        await gate.PermitAsync(access, cancellationToken, $"invitation:{partner}");
         await lifecycle.WithdrawInvitationAsync(access.State.Pseudonym, partner, cancellationToken);
         CaseLog.InvitationWithdrawn(logger, access.State.Pseudonym.Value, partner);
         return TypedResults.NoContent();
@@ -151,5 +152,4 @@ internal sealed class CaseDirection(
             ? $"'{partner}' is not a shell partner: only shell partners are invited (art. 2.4); core partners' roles are set per step"
             : null;
     }
-
 }

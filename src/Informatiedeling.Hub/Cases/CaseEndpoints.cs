@@ -1,9 +1,10 @@
+using Informatiedeling.Hub.Access;
 using Informatiedeling.Hub.Hosting;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Informatiedeling.Hub.Cases;
 
-/// <summary>The case API: take in a report, read a case's data under a purpose.</summary>
+/// <summary>The case API: take in a report, read a case's data under a purpose. Each route's answers are its broker's result type.</summary>
 internal static class CaseEndpoints
 {
     /// <summary>A written justification for an emergency release travels in a header, never in the URL.</summary>
@@ -14,12 +15,8 @@ internal static class CaseEndpoints
         var cases = app.MapGroup("/cases").RequireAuthorization().RequireRateLimiting(RateLimiting.PerUser).WithTags("Cases");
 
         cases.MapPost("/", (IntakeRequest request, HttpContext http, CaseBroker broker) => broker.IntakeAsync(http.User, request, http.RequestAborted))
-            .WithName("TakeInReport")
-            .WithSummary("The reporting point takes in a report: a new client file, or added to the open file of the same person (found through the blind index).")
-            .Produces<IntakeResult>(StatusCodes.Status201Created)
-            .Produces<IntakeResult>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithRoute(CaseBroker.Intake, "TakeInReport")
+            .WithSummary("The reporting point takes in a report: a new client file, or added to the open file of the same person (found through the blind index).");
 
         cases.MapGet("/{pseudonym}/data", (
                 string pseudonym,
@@ -28,11 +25,9 @@ internal static class CaseEndpoints
                 [FromQuery] string? fields,
                 [FromHeader(Name = JustificationHeader)] string? justification,
                 HttpContext http,
-                CaseBroker broker) => broker.ReadAsync(http.User, pseudonym, purpose, categories, justification, http.RequestAborted, fields))
-            .WithName("ReadCaseData")
-            .WithSummary("A case's data under a declared purpose: the released fields (optionally only those named in fields=), and each withheld category with the reason, rule and article; under evaluatie on a closed case only the anonymous evaluation record.")
-            .Produces<CaseData>()
-            .ProducesCaseRefusals();
+                CaseBroker broker) => broker.ReadAsync(http.User, pseudonym, ReadQuestion.Parse(purpose, categories, fields, justification), http.RequestAborted))
+            .WithRoute(CaseBroker.Read, "ReadCaseData")
+            .WithSummary("A case's data under a declared purpose: the released fields (optionally only those named in fields=), and each withheld category with the reason, rule and article; under evaluatie on a closed case only the anonymous evaluation record.");
 
         cases.MapLifecycleEndpoints();
     }

@@ -1,13 +1,13 @@
+using Informatiedeling.Hub.Access;
 using Informatiedeling.Hub.Monitoring;
 
 namespace Informatiedeling.Hub.Cases;
 
 internal static class CaseLifecycleServices
 {
-    /// <summary>The lifecycle's handlers: one small class per kind of action, all through the one gate and audit.</summary>
+    /// <summary>The one gate, and the lifecycle's handlers: one small class per kind of action, all through the gate.</summary>
     public static IServiceCollection AddCaseLifecycle(this IServiceCollection services) => services
-        .AddSingleton<CaseAudit>()
-        .AddSingleton<CaseGate>()
+        .AddSingleton<Gate>()
         .AddSingleton<CaseSummaries>()
         .AddSingleton<CaseWrites>()
         .AddSingleton<ReportIntake>()

@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using Informatiedeling.AccessLog.Records;
+using Informatiedeling.Hub.Access;
 using Informatiedeling.Policy;
 using Informatiedeling.Policy.Engine;
 using Informatiedeling.Storage.Cases;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Informatiedeling.Hub.Cases;
 
@@ -10,19 +12,18 @@ namespace Informatiedeling.Hub.Cases;
 /// Writing to the client file: a weighing (<c>weging-vastleggen</c>) or fields under a purpose
 /// (<c>velden-schrijven</c>). A partner writes only fields of categories it may itself receive here (fences included).
 /// </summary>
-internal sealed class CaseWrites(CaseGate gate, CaseAudit audit, ClientFileStore files)
+internal sealed class CaseWrites(Gate gate, ClientFileStore files)
 {
-    public const string WeighingAction = "weging-vastleggen";
-    public const string FieldsAction = "velden-schrijven";
-    public const string WeighingOperation = "case.weighing";
-    public const string FieldsOperation = "case.write";
+    public static readonly AccessRoute Weighing = new("case.weighing", "weging-vastleggen");
+    public static readonly AccessRoute Fields = new("case.write", "velden-schrijven");
 
     /// <summary>The weighings of the chain process; each writes only fields of its own section of the catalogue.</summary>
     public static readonly string[] Weighings = ["eerste-weging", "tweede-weging"];
 
-    public async Task<IResult> WeighAsync(ClaimsPrincipal user, string pseudonym, WeighingRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Ok<WriteResult>, BadRequestProblem, Refusal, ConflictProblem>> WeighAsync(
+        ClaimsPrincipal user, string pseudonym, WeighingRequest request, CancellationToken cancellationToken)
     {
-        var (access, refusal) = await gate.EnterAsync(user, pseudonym, WeighingAction, WeighingOperation, cancellationToken);
+        var (access, refusal) = await gate.EnterAsync(user, Weighing, pseudonym, cancellationToken);
         if (access is null)
         {
             return refusal!;
@@ -47,13 +48,13 @@ internal sealed class CaseWrites(CaseGate gate, CaseAudit audit, ClientFileStore
 
         if (problems.Count > 0)
         {
-            return await gate.BadRequestAsync(user, access, WeighingOperation, "The weighing cannot be recorded", problems, cancellationToken);
+            return await gate.InvalidAsync(access, "The weighing cannot be recorded", problems, cancellationToken);
         }
 
         var read = FieldJson.Read(access.Engine.Set, request.Fields!);
         if (!read.Valid)
         {
-            return await InvalidAsync(user, access, WeighingOperation, "The weighing cannot be recorded", read.Errors, cancellationToken);
+            return await gate.InvalidAsync(access, "The weighing cannot be recorded", read.Errors, cancellationToken);
         }
 
         // A weighing serves the step it is recorded in: the writer may write what it may receive here under any purpose.
@@ -65,12 +66,13 @@ internal sealed class CaseWrites(CaseGate gate, CaseAudit audit, ClientFileStore
             writable |= decision.Scope == ReleaseScope.Case ? decision.Permitted : 0;
         }
 
-        return await WriteAsync(user, access, WeighingOperation, null, $"weighing:{request.Weighing}", read.Values, writable, cancellationToken);
+        return await WriteAsync(access, null, $"weighing:{request.Weighing}", read.Values, writable, cancellationToken);
     }
 
-    public async Task<IResult> WriteFieldsAsync(ClaimsPrincipal user, string pseudonym, FieldsRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Ok<WriteResult>, BadRequestProblem, Refusal, ConflictProblem>> WriteFieldsAsync(
+        ClaimsPrincipal user, string pseudonym, FieldsRequest request, CancellationToken cancellationToken)
     {
-        var (access, refusal) = await gate.EnterAsync(user, pseudonym, FieldsAction, FieldsOperation, cancellationToken);
+        var (access, refusal) = await gate.EnterAsync(user, Fields, pseudonym, cancellationToken);
         if (access is null)
         {
             return refusal!;
@@ -89,28 +91,26 @@ internal sealed class CaseWrites(CaseGate gate, CaseAudit audit, ClientFileStore
 
         if (problems.Count > 0)
         {
-            return await gate.BadRequestAsync(user, access, FieldsOperation, "The fields cannot be written", problems, cancellationToken);
+            return await gate.InvalidAsync(access, "The fields cannot be written", problems, cancellationToken);
         }
 
         var read = FieldJson.Read(access.Engine.Set, request.Fields!);
         if (!read.Valid)
         {
-            return await InvalidAsync(user, access, FieldsOperation, "The fields cannot be written", read.Errors, cancellationToken);
+            return await gate.InvalidAsync(access, "The fields cannot be written", read.Errors, cancellationToken);
         }
 
         var decision = Decide(access, request.Purpose!);
         if (decision.UnknownKind != IdentifierKind.None)
         {
-            await audit.RecordAsync(user, access.Engine, new CaseEvent(FieldsOperation, access.State.Pseudonym, AccessDecision.Deny, decision.Rule, access.Role), cancellationToken);
-            return Problems.Forbidden("Request refused", decision.Describe(decision.Rule), decision.Rule);
+            return await gate.RefuseAsync(access, decision.Rule, Problems.Forbidden("Request refused", decision.Describe(decision.Rule), decision.Rule), cancellationToken);
         }
 
-        return await WriteAsync(user, access, FieldsOperation, request.Purpose, null, read.Values, decision.Permitted, cancellationToken);
+        return await WriteAsync(access, request.Purpose, null, read.Values, decision.Permitted, cancellationToken);
     }
 
-    private async Task<IResult> WriteAsync(
-        ClaimsPrincipal user, CaseAccess access, string operation, string? purpose, string? subject,
-        Dictionary<string, string> fields, ulong writable, CancellationToken cancellationToken)
+    private async Task<Results<Ok<WriteResult>, BadRequestProblem, Refusal, ConflictProblem>> WriteAsync(
+        CaseAccess access, string? purpose, string? subject, Dictionary<string, string> fields, ulong writable, CancellationToken cancellationToken)
     {
         try
         {
@@ -118,7 +118,7 @@ internal sealed class CaseWrites(CaseGate gate, CaseAudit audit, ClientFileStore
         }
         catch (FieldValidationException e)
         {
-            return await gate.BadRequestAsync(user, access, operation, "The client file does not accept these fields", e.Problems, cancellationToken);
+            return await gate.InvalidAsync(access, "The client file does not accept these fields", e.Problems, cancellationToken);
         }
 
         var set = access.Engine.Set;
@@ -129,34 +129,24 @@ internal sealed class CaseWrites(CaseGate gate, CaseAudit audit, ClientFileStore
             .Select(f => $"field '{f.Id}' is in category '{categories.Names[f.Category]}', which this partner may not write here")
             .ToList();
         var written = fields.Keys.Select(id => categories.Names[set.FindField(id)!.Category]).Distinct(StringComparer.Ordinal).ToList();
+        var about = access with { Purpose = purpose };
         if (refused.Count > 0)
         {
-            await audit.RecordAsync(user, access.Engine, new CaseEvent(operation, access.State.Pseudonym, AccessDecision.Deny, access.Decision.Rule, access.Role, purpose, subject, written), cancellationToken);
-            return Problems.ForbiddenList("Fields outside what this partner may write", refused);
+            return await gate.RefuseAsync(about, access.Rule!, Problems.ForbiddenList("Fields outside what this partner may write", refused), cancellationToken, subject, written);
         }
 
         // Recorded before it happens: if the log cannot take it, nothing is written.
-        await audit.RecordAsync(user, access.Engine, new CaseEvent(operation, access.State.Pseudonym, AccessDecision.Permit, access.Decision.Rule, access.Role, purpose, subject, written), cancellationToken);
+        await gate.PermitAsync(about, cancellationToken, subject, written);
         if (!await files.WriteWhileInStepAsync(access.State.Pseudonym, fields, access.State.Step, cancellationToken))
         {
-            await audit.RecordAsync(user, access.Engine, new CaseEvent(operation, access.State.Pseudonym, AccessDecision.Error, access.Decision.Rule, access.Role, purpose, subject, written), cancellationToken);
-            return Problems.Conflict("The case changed", $"the case left step '{access.State.Step}' while this write was decided; nothing was written");
+            return await gate.ConflictAsync(about, "The case changed", $"the case left step '{access.State.Step}' while this write was decided; nothing was written",
+                cancellationToken, subject, written);
         }
 
         return TypedResults.Ok(new WriteResult(access.State.Pseudonym.Value, [.. fields.Keys.Order(StringComparer.Ordinal)]));
     }
 
-    /// <summary>Field values refused by the catalogue: recorded as an error, answered 400 naming each member, nothing written.</summary>
-    private async Task<IResult> InvalidAsync(
-        ClaimsPrincipal user, CaseAccess access, string operation, string title, IReadOnlyDictionary<string, string[]> errors, CancellationToken cancellationToken)
-    {
-        await audit.RecordAsync(user, access.Engine, new CaseEvent(operation, access.State.Pseudonym, AccessDecision.Error, null, access.Role), cancellationToken);
-        return Problems.Invalid(title, errors);
-    }
-
-        /// <summary>What the caller may receive under <paramref name="purpose"/> in its role in the current step (no justification: never under a purpose whose fence requires one).</summary>
+    /// <summary>What the caller may receive under <paramref name="purpose"/> in its role in the current step (no justification: never under a purpose whose fence requires one).</summary>
     private static Decision Decide(CaseAccess access, string purpose) =>
-        DecisionInput.Decide(access.Engine, access.Partner, access.Role?.Name(), access.State.Step, "open", purpose, null, access.Now, access.Standing.InvitedUntil, null);
-
-    /// <summary>A field id as typed, cut short and stripped of control characters, for a problem message (ids are not personal data, but are caller input).</summary>
+        DecisionInput.Decide(access.Engine, access.Caller.Partner, access.Standing.Role?.Name(), access.State.Step, "open", purpose, null, access.Now, access.Standing.InvitedUntil, null);
 }

@@ -1,3 +1,4 @@
+using Informatiedeling.Hub.Access;
 using System.Globalization;
 using System.Text.Json;
 using Informatiedeling.Cases;

@@ -1,9 +1,11 @@
 using System.Security.Claims;
 using Informatiedeling.AccessLog.Records;
 using Informatiedeling.Cases;
+using Informatiedeling.Hub.Access;
 using Informatiedeling.Policy;
 using Informatiedeling.Policy.Engine;
 using Informatiedeling.Storage.Cases;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Informatiedeling.Hub.Cases;
 
@@ -13,30 +15,30 @@ namespace Informatiedeling.Hub.Cases;
 /// never merged into the file's fields, so it overwrites nothing another partner wrote and does not reach the
 /// evaluation record. Without standing on the case the answer is that of a case that does not exist.
 /// </summary>
-internal sealed class ReportIntake(CaseGate gate, CaseAudit audit, ClientFileStore files)
+internal sealed class ReportIntake(Gate gate, ClientFileStore files)
 {
-    public const string Operation = "case.add-report";
+    public static readonly AccessRoute AddReport = new("case.add-report", CaseBroker.IntakeAction);
 
-    public async Task<IResult> AddAsync(ClaimsPrincipal user, CasePseudonym pseudonym, IReadOnlyDictionary<string, string> fields, CancellationToken cancellationToken)
+    public async Task<Results<Created<IntakeResult>, Ok<IntakeResult>, BadRequestProblem, Refusal, ConflictProblem>> AddAsync(
+        ClaimsPrincipal user, CasePseudonym pseudonym, IReadOnlyDictionary<string, string> fields, CancellationToken cancellationToken)
     {
-        var (access, refusal) = await gate.EnterAsync(user, pseudonym.Value, CaseBroker.IntakeAction, Operation, cancellationToken);
+        var (access, refusal) = await gate.EnterAsync(user, AddReport, pseudonym.Value, cancellationToken);
         if (access is null)
         {
             return refusal!;
         }
 
         // Taking in a report needs no role of itself; adding to a file needs standing on it, as reading it does.
-        var standing = access.Engine.DecideStanding(access.PartnerId, access.Role, access.Now, access.Standing.InvitedUntil);
+        var standing = access.Engine.DecideStanding(access.Caller.PartnerId, access.Standing.Role, access.Now, access.Standing.InvitedUntil);
         if (!standing.Permitted)
         {
-            await audit.RecordAsync(user, access.Engine, new CaseEvent(Operation, pseudonym, AccessDecision.Deny, standing.Rule, access.Role), cancellationToken);
-            return Problems.CaseNotFound();
+            return await gate.RefuseAsync(access, standing.Rule, Problems.CaseNotFound(), cancellationToken);
         }
 
         var v = access.Engine.Vocabulary;
         var set = access.Engine.Set;
         var decisions = Enumerable.Range(0, v.Purposes.Count)
-            .Select(p => DecisionInput.Decide(access.Engine, access.Partner, access.Role?.Name(), access.State.Step, "open", v.Purposes.Names[p], null, access.Now, access.Standing.InvitedUntil, null))
+            .Select(p => DecisionInput.Decide(access.Engine, access.Caller.Partner, access.Standing.Role?.Name(), access.State.Step, "open", v.Purposes.Names[p], null, access.Now, access.Standing.InvitedUntil, null))
             .Where(d => d.Scope == ReleaseScope.Case)
             .ToList();
         var writable = decisions.Aggregate(0UL, (mask, d) => mask | d.Permitted);
@@ -45,20 +47,19 @@ internal sealed class ReportIntake(CaseGate gate, CaseAudit audit, ClientFileSto
         if (refused.Count > 0)
         {
             var why = Why(access, decisions, refused[0].Category);
-            await audit.RecordAsync(user, access.Engine, new CaseEvent(Operation, pseudonym, AccessDecision.Deny, why, access.Role, Categories: categories), cancellationToken);
-            return Problems.Forbidden(
+            return await gate.RefuseAsync(access, why, Problems.Forbidden(
                 "Fields outside what this partner may add to the file in this step",
                 string.Join("; ", refused.Select(f => $"field '{f.Id}' is in category '{v.Categories.Names[f.Category]}', which this partner may not write in step '{access.State.Step}'"))
                     + $" ({why.Text})",
-                why);
+                why), cancellationToken, categories: categories);
         }
 
         // Recorded before it happens: if the log cannot take it, nothing is written.
-        await audit.RecordAsync(user, access.Engine, new CaseEvent(Operation, pseudonym, AccessDecision.Permit, access.Decision.Rule, access.Role, Categories: categories), cancellationToken);
-        if (await files.AppendReportWhileInStepAsync(pseudonym, access.State.Step, access.Partner, fields, cancellationToken) is null)
+        await gate.PermitAsync(access, cancellationToken, categories: categories);
+        if (await files.AppendReportWhileInStepAsync(pseudonym, access.State.Step, access.Caller.Partner, fields, cancellationToken) is null)
         {
-            await audit.RecordAsync(user, access.Engine, new CaseEvent(Operation, pseudonym, AccessDecision.Error, access.Decision.Rule, access.Role, Categories: categories), cancellationToken);
-            return Problems.Conflict("The case changed", $"the case left step '{access.State.Step}' while this report was decided; nothing was added");
+            return await gate.ConflictAsync(access, "The case changed", $"the case left step '{access.State.Step}' while this report was decided; nothing was added",
+                cancellationToken, categories: categories);
         }
 
         return TypedResults.Ok(new IntakeResult(pseudonym.Value, Created: false));
@@ -72,6 +73,6 @@ internal sealed class ReportIntake(CaseGate gate, CaseAudit audit, ClientFileSto
     {
         var purposeRules = access.Engine.Set.Rules.Purposes.Select(p => p.Rule.Id).ToHashSet(StringComparer.Ordinal);
         var explanations = decisions.Select(d => d.ExplanationFor(category)).ToList();
-        return explanations.FirstOrDefault(e => !purposeRules.Contains(e.RuleId)) ?? explanations.FirstOrDefault() ?? access.Decision.Rule;
+        return explanations.FirstOrDefault(e => !purposeRules.Contains(e.RuleId)) ?? explanations.FirstOrDefault() ?? access.Rule!;
     }
 }

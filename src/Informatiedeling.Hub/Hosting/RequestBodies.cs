@@ -2,9 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Informatiedeling.AccessLog.Records;
 using Informatiedeling.Cases;
-using Informatiedeling.Hub.Retention;
-using Informatiedeling.Policy;
-using Informatiedeling.Storage.AccessLog;
+using Informatiedeling.Hub.Access;
 using Microsoft.AspNetCore.Routing;
 
 namespace Informatiedeling.Hub.Hosting;
@@ -19,20 +17,6 @@ internal static class RequestBodies
 {
     /// <summary>Deeper than any contract of the hub nests, shallow enough that no body can exhaust the stack.</summary>
     public const int MaxDepth = 16;
-
-    /// <summary>The access-log operation of every route that takes a body; a route missing here is recorded under its endpoint name.</summary>
-    private static readonly Dictionary<string, string> Operations = new(StringComparer.Ordinal)
-    {
-        ["TakeInReport"] = "case.intake",
-        ["RecordWeighing"] = "case.weighing",
-        ["WriteCaseFields"] = "case.write",
-        ["FinishStep"] = "case.step",
-        ["SetStepRoles"] = "case.rasci",
-        ["InviteShellPartner"] = "case.invite",
-        ["CloseCase"] = "case.close",
-        ["PlaceLegalHold"] = "legal-hold.place",
-        ["DevelopmentToken"] = "identity.dev-token",
-    };
 
     public static IServiceCollection AddRequestBodyValidation(this IServiceCollection services)
     {
@@ -52,24 +36,20 @@ internal static class RequestBodies
         services.AddSingleton<IProblemDetailsWriter, ValidationRefusalWriter>();
         return services;
     }
-
-    public static string OperationOf(Endpoint? endpoint)
-    {
-        var name = endpoint?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
-        return name is null ? "request" : Operations.GetValueOrDefault(name, name);
-    }
 }
 
-/// <summary>The access-log record of a refused request body: who, which operation and case, Error; no member value.</summary>
-internal sealed class RequestBodyAudit(IAccessLog accessLog, PolicyHolder policy, TimeProvider time)
+/// <summary>
+/// The access-log record of a request refused before it reached the gate (its body could not be read): who, the
+/// route's operation and case, Error; no member value. Recorded through the gate, like every other record.
+/// </summary>
+internal sealed class RequestBodyAudit(Gate gate)
 {
     public Task RecordAsync(HttpContext http, Endpoint? endpoint, RouteValueDictionary? routeValues, CancellationToken cancellationToken)
     {
         var pseudonym = routeValues is not null && routeValues.TryGetValue("pseudonym", out var value) && CasePseudonym.TryParse(value as string, out var parsed)
             ? parsed
             : (CasePseudonym?)null;
-        return accessLog.AppendAsync(
-            RetentionRecords.For(http.User, AccessEventKind.AccessDecision, RequestBodies.OperationOf(endpoint), AccessDecision.Error, time.GetUtcNow(), policy.Current, pseudonym),
-            cancellationToken);
+        var route = endpoint?.Metadata.GetMetadata<AccessRoute>() ?? new AccessRoute(RouteMetadata.OperationOf(endpoint));
+        return gate.RecordAsync(gate.Enter(http.User, route with { Kind = AccessEventKind.AccessDecision }), AccessDecision.Error, null, cancellationToken, about: pseudonym);
     }
 }

@@ -1,3 +1,4 @@
+using Informatiedeling.Hub.Access;
 using Informatiedeling.Hub.Hosting;
 using Microsoft.AspNetCore.Mvc;
 
@@ -12,10 +13,7 @@ internal static class MonitoringEndpoints
             .RequireAuthorization()
             .RequireRateLimiting(RateLimiting.PerUser)
             .WithTags("Monitoring")
-            .WithName("GetMonitoringFigures")
-            .WithSummary("Aggregated figures (open and closed cases, by exploitation type, step, outcome of the second weighing and closure reason) for the core partners; every count below 5 reads \"<5\".")
-            .Produces<MonitoringFigures>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithRoute(MonitoringBroker.Figures, "GetMonitoringFigures")
+            .WithSummary("Aggregated figures (open and closed cases, by exploitation type, step, outcome of the second weighing and closure reason) for the core partners; every count below 5 reads \"<5\".");
     }
 }

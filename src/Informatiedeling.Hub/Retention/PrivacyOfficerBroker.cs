@@ -2,12 +2,12 @@ using System.Globalization;
 using System.Security.Claims;
 using Informatiedeling.AccessLog.Records;
 using Informatiedeling.Cases;
-using Informatiedeling.Hub.Cases;
+using Informatiedeling.Hub.Access;
 using Informatiedeling.Policy;
 using Informatiedeling.Retention;
 using Informatiedeling.Storage;
-using Informatiedeling.Storage.AccessLog;
 using Informatiedeling.Storage.Retention;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Informatiedeling.Hub.Retention;
 
@@ -16,24 +16,27 @@ namespace Informatiedeling.Hub.Retention;
 /// and when the categories of each closed case will be purged. Every read is in the access log before it is answered.
 /// </summary>
 internal sealed class PrivacyOfficerBroker(
-    PolicyHolder policy,
+    Gate gate,
     LegalHoldStore holds,
     LegalHoldQueries activeHolds,
     LegalHoldReasons reasons,
     RetentionOverview overview,
-    DatabaseClock clock,
-    IAccessLog accessLog,
-    TimeProvider time)
+    DatabaseClock clock)
 {
-    public const string HoldsOperation = "retention.holds.read";
-    public const string UpcomingOperation = "retention.upcoming.read";
+    public static readonly AccessRoute Holds = new("retention.holds.read", Kind: AccessEventKind.LegalHold);
+    public static readonly AccessRoute Upcoming = new("retention.upcoming.read");
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
 
-    public async Task<IResult> HoldsAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
+    public async Task<Results<Ok<ActiveLegalHolds>, ForbiddenProblem>> HoldsAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var engine = policy.Current;
-        var now = time.GetUtcNow();
+        var (access, refusal) = await gate.EnterAsPrivacyOfficerAsync(user, Holds, cancellationToken);
+        if (access is null)
+        {
+            return refusal!;
+        }
+
+        var now = access.Now;
         var active = await holds.ActiveAsync(now, cancellationToken);
         var answer = new List<ActiveLegalHold>(active.Count);
         foreach (var hold in active)
@@ -45,11 +48,10 @@ internal sealed class PrivacyOfficerBroker(
 
         // One record per hold whose reason leaves the hub, so that a data subject's request finds it under the case;
         // one without a case when there is none. All durable before the answer leaves.
-        IEnumerable<AccessRecord> records = active.Count == 0
-            ? [RetentionRecords.For(user, AccessEventKind.LegalHold, HoldsOperation, AccessDecision.Permit, now, engine, role: RetentionRecords.PrivacyOfficerRole)]
-            : active.Select(h => RetentionRecords.For(user, AccessEventKind.LegalHold, HoldsOperation, AccessDecision.Permit, now, engine,
-                CasePseudonym.TryParse(h.Case, out var p) ? p : null, role: RetentionRecords.PrivacyOfficerRole, subject: h.Id.ToString("N")));
-        await Task.WhenAll(records.Select(r => accessLog.AppendAsync(r, cancellationToken)));
+        await (active.Count == 0
+            ? gate.PermitAsync(access, cancellationToken)
+            : Task.WhenAll(active.Select(h => gate.RecordAsync(access, AccessDecision.Permit, null, cancellationToken,
+                subject: h.Id.ToString("N"), about: CasePseudonym.TryParse(h.Case, out var p) ? p : null))));
         return TypedResults.Ok(new ActiveLegalHolds(now, answer));
     }
 
@@ -60,10 +62,17 @@ internal sealed class PrivacyOfficerBroker(
     /// the cursor carries it, so a hold placed or a case closed while the officer pages on moves nothing between pages
     /// (a category purged meanwhile drops out). One access-log record per page, before it is answered.
     /// </summary>
-    public async Task<IResult> UpcomingAsync(ClaimsPrincipal user, string? afterText, string? limitText, string? beforeText, CancellationToken cancellationToken)
+    public async Task<Results<Ok<UpcomingPurgePage>, BadRequestProblem, ForbiddenProblem>> UpcomingAsync(
+        ClaimsPrincipal user, string? afterText, string? limitText, string? beforeText, CancellationToken cancellationToken)
     {
-        var engine = policy.Current;
-        var now = time.GetUtcNow();
+        var (access, refusal) = await gate.EnterAsPrivacyOfficerAsync(user, Upcoming, cancellationToken);
+        if (access is null)
+        {
+            return refusal!;
+        }
+
+        var engine = access.Engine;
+        var now = access.Now;
         var problems = new List<string>();
         UpcomingCursor? after = null;
         if (afterText is not null && (!UpcomingCursor.TryParse(afterText, out after) || after.At > now))
@@ -92,10 +101,7 @@ internal sealed class PrivacyOfficerBroker(
 
         if (problems.Count > 0)
         {
-            await accessLog.AppendAsync(
-                RetentionRecords.For(user, AccessEventKind.AccessDecision, UpcomingOperation, AccessDecision.Error, now, engine, role: RetentionRecords.PrivacyOfficerRole),
-                cancellationToken);
-            return Problems.BadRequest("The listing's cursor, limit or date is not valid", problems);
+            return await gate.InvalidAsync(access, "The listing's cursor, limit or date is not valid", problems, cancellationToken);
         }
 
         // Every category still to be purged as of the listing's instant, in one order that does not depend on the page.
@@ -122,11 +128,8 @@ internal sealed class PrivacyOfficerBroker(
         listing.Sort(UpcomingCursor.Order);
         var page = listing.Take(limit).ToList();
         var next = listing.Count > limit ? new UpcomingCursor(at, page[^1].PurgeAt, page[^1].Case, page[^1].Category, databaseAt).ToString() : null;
-        await accessLog.AppendAsync(
-            RetentionRecords.For(user, AccessEventKind.AccessDecision, UpcomingOperation, AccessDecision.Permit, now, engine,
-                role: RetentionRecords.PrivacyOfficerRole,
-                subject: string.Create(CultureInfo.InvariantCulture, $"purges={page.Count};cases={page.Select(p => p.Case).Distinct(StringComparer.Ordinal).Count()};more={next is not null}")),
-            cancellationToken);
+        await gate.PermitAsync(access, cancellationToken,
+            string.Create(CultureInfo.InvariantCulture, $"purges={page.Count};cases={page.Select(p => p.Case).Distinct(StringComparer.Ordinal).Count()};more={next is not null}"));
         return TypedResults.Ok(new UpcomingPurgePage(at, page, next));
     }
 }

@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Security.Claims;
 using Informatiedeling.AccessLog.Records;
-using Informatiedeling.Hub.Authentication;
-using Informatiedeling.Hub.Cases;
-using Informatiedeling.Policy;
-using Informatiedeling.Storage.AccessLog;
+using Informatiedeling.Hub.Access;
 using Informatiedeling.Storage.Retention;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Informatiedeling.Hub.Retention;
 
@@ -13,14 +11,15 @@ namespace Informatiedeling.Hub.Retention;
 /// The purge-notice feed (convenant art. 8.6) for partners' systems: each partner reads, in order after its cursor,
 /// the notices of cases on which it held a role or an invitation, and deletes its own copies of what was purged.
 /// </summary>
-internal sealed class PurgeNoticeBroker(PolicyHolder policy, PurgeNoticeFeed feed, IAccessLog accessLog, TimeProvider time)
+internal sealed class PurgeNoticeBroker(Gate gate, PurgeNoticeFeed feed)
 {
-    public const string Operation = "retention.purge-notices.read";
+    public static readonly AccessRoute Notices = new("retention.purge-notices.read");
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
 
-    public async Task<IResult> ReadAsync(ClaimsPrincipal user, string? afterText, string? limitText, CancellationToken cancellationToken)
+    public async Task<Results<Ok<PurgeNoticePage>, BadRequestProblem>> ReadAsync(ClaimsPrincipal user, string? afterText, string? limitText, CancellationToken cancellationToken)
     {
+        var access = gate.Enter(user, Notices);
         var problems = new List<string>();
         long after = 0;
         if (afterText is not null && (!long.TryParse(afterText, NumberStyles.None, CultureInfo.InvariantCulture, out after) || after < 0))
@@ -34,20 +33,15 @@ internal sealed class PurgeNoticeBroker(PolicyHolder policy, PurgeNoticeFeed fee
             problems.Add($"'limit' must be a whole number from 1 to {MaxLimit}");
         }
 
-        var engine = policy.Current;
-        var now = time.GetUtcNow();
         if (problems.Count > 0)
         {
-            await accessLog.AppendAsync(RetentionRecords.For(user, AccessEventKind.AccessDecision, Operation, AccessDecision.Error, now, engine), cancellationToken);
-            return Problems.BadRequest("The feed's cursor or limit is not valid", problems);
+            return await gate.InvalidAsync(access, "The feed's cursor or limit is not valid", problems, cancellationToken);
         }
 
-        var rows = await feed.ReadAsync(user.PartnerOf()!, after, limit, cancellationToken);
+        // The feed filters to the cases on which the partner held a role or an invitation, in its query.
+        var rows = await feed.ReadAsync(access.Caller.Partner, after, limit, cancellationToken);
         var next = rows.Count == 0 ? after : rows[^1].Seq;
-        await accessLog.AppendAsync(
-            RetentionRecords.For(user, AccessEventKind.AccessDecision, Operation, AccessDecision.Permit, now, engine,
-                subject: string.Create(CultureInfo.InvariantCulture, $"after={after};next={next};notices={rows.Count}")),
-            cancellationToken);
+        await gate.PermitAsync(access, cancellationToken, string.Create(CultureInfo.InvariantCulture, $"after={after};next={next};notices={rows.Count}"));
         return TypedResults.Ok(new PurgeNoticePage(
             [.. rows.Select(r => new PurgeNotice(r.Seq, r.Case, Split(r.Categories), r.PurgedAt, Split(r.Rules), Split(r.Articles)))],
             next));

@@ -1,8 +1,6 @@
-using Informatiedeling.Hub.Cases;
-using Informatiedeling.Hub.Authentication;
+using Informatiedeling.Hub.Access;
 using Informatiedeling.Hub.Hosting;
 using Informatiedeling.Storage.Retention;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Informatiedeling.Hub.Retention;
@@ -19,7 +17,6 @@ internal static class RetentionEndpoints
         services.AddSingleton<LegalHoldBroker>();
         services.AddSingleton<PrivacyOfficerBroker>();
         services.AddSingleton<PurgeNoticeBroker>();
-        services.AddSingleton<IAuthorizationMiddlewareResultHandler, PrivacyOfficerOnly>();
         return services;
     }
 
@@ -28,54 +25,36 @@ internal static class RetentionEndpoints
         var holds = app.MapGroup("/cases/{pseudonym}/holds").RequireAuthorization().RequireRateLimiting(RateLimiting.PerUser).WithTags("Legal holds");
         holds.MapPost("/", (string pseudonym, LegalHoldRequest request, HttpContext http, LegalHoldBroker broker) =>
                 broker.PlaceAsync(http.User, pseudonym, request, http.RequestAborted))
-            .WithName("PlaceLegalHold")
+            .WithRoute(LegalHoldBroker.Place, "PlaceLegalHold")
             .WithSummary("The public prosecutor or the police places a legal hold (bewaarplicht, art. 8.5) on an open or closed case: its purge waits until the end date.")
             .WithDescription("Body: {\"reason\": free text (sealed at rest, never echoed), \"until\": end date, in the future and at most five years away}. " +
                 "Allowed to om and politie holding a role on the case in any step; refused with 403 to partners with a role, answered as a missing case (404) " +
-                "to those without. Recorded in the access log before it takes effect.")
-            .Produces<LegalHoldPlaced>(StatusCodes.Status201Created)
-            .ProducesCaseRefusals()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+                "to those without. Recorded in the access log before it takes effect.");
         holds.MapDelete("/{id}", (string pseudonym, string id, HttpContext http, LegalHoldBroker broker) =>
                 broker.LiftAsync(http.User, pseudonym, id, http.RequestAborted))
-            .WithName("LiftLegalHold")
-            .WithSummary("The public prosecutor or the police lifts a legal hold; the purge resumes once the retention period has passed.")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithRoute(LegalHoldBroker.Lift, "LiftLegalHold")
+            .WithSummary("The public prosecutor or the police lifts a legal hold; the purge resumes once the retention period has passed.");
 
-        var retention = app.MapGroup("/retention").RequireRateLimiting(RateLimiting.PerUser).WithTags("Retention");
+        // The privacy officer's routes admit any signed-in caller; the gate refuses, and records, anyone without the function.
+        var retention = app.MapGroup("/retention").RequireAuthorization().RequireRateLimiting(RateLimiting.PerUser).WithTags("Retention");
         retention.MapGet("/holds", (HttpContext http, PrivacyOfficerBroker broker) => broker.HoldsAsync(http.User, http.RequestAborted))
-            .RequireAuthorization(PartnerClaims.PrivacyOfficerPolicy)
-            .WithMetadata(new PrivacyOfficerRoute(PrivacyOfficerBroker.HoldsOperation))
-            .WithName("ActiveLegalHolds")
-            .WithSummary("Privacy officer only: the active legal holds — case, placed by, until, and the reason unsealed. Recorded in the access log per hold.")
-            .Produces<ActiveLegalHolds>()
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithRoute(PrivacyOfficerBroker.Holds, "ActiveLegalHolds")
+            .WithSummary("Privacy officer only: the active legal holds — case, placed by, until, and the reason unsealed. Recorded in the access log per hold.");
         retention.MapGet("/upcoming", (
                 [FromQuery] string? after, [FromQuery] string? limit, [FromQuery] string? before, HttpContext http, PrivacyOfficerBroker broker) =>
                 broker.UpcomingAsync(http.User, after, limit, before, http.RequestAborted))
-            .RequireAuthorization(PartnerClaims.PrivacyOfficerPolicy)
-            .WithMetadata(new PrivacyOfficerRoute(PrivacyOfficerBroker.UpcomingOperation))
-            .WithName("UpcomingPurges")
+            .WithRoute(PrivacyOfficerBroker.Upcoming, "UpcomingPurges")
             .WithSummary("Privacy officer only: per category of a closed case not yet purged, the date it will be purged, its rule and article, and whether a legal hold postpones it; page by page.")
             .WithDescription($"Ordered by purge date, then case pseudonym, then category. 'limit' 1 to {PrivacyOfficerBroker.MaxLimit}, default {PrivacyOfficerBroker.DefaultLimit}; " +
                 "'after' the opaque 'next' of the page before (absent: from the start; 'next' is null on the last page); 'before' a date or date and time: " +
                 "only purges due before it (give the same value with every page). A listing describes the instant of its first page ('at'): holds placed " +
-                "and cases closed while paging do not move entries between pages. Bad values are 400 problem details. Recorded in the access log per page.")
-            .Produces<UpcomingPurgePage>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+                "and cases closed while paging do not move entries between pages. Bad values are 400 problem details. Recorded in the access log per page.");
         retention.MapGet("/purge-notices", (
                 [FromQuery] string? after, [FromQuery] string? limit, HttpContext http, PurgeNoticeBroker broker) =>
                 broker.ReadAsync(http.User, after, limit, http.RequestAborted))
-            .RequireAuthorization()
-            .WithName("PurgeNotices")
+            .WithRoute(PurgeNoticeBroker.Notices, "PurgeNotices")
             .WithSummary("The purge-notice feed (art. 8.6): notices after the cursor, in order, for cases on which the caller's partner held a role or an invitation.")
             .WithDescription($"'after' is the last seq read (0 or absent: from the start); 'limit' 1 to {PurgeNoticeBroker.MaxLimit}, default {PurgeNoticeBroker.DefaultLimit}. " +
-                "Continue with after=next; an empty page keeps the cursor where it was.")
-            .Produces<PurgeNoticePage>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+                "Continue with after=next; an empty page keeps the cursor where it was.");
     }
 }

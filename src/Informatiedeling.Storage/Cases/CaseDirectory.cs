@@ -39,6 +39,42 @@ public sealed class CaseDirectory(IDbContextFactory<HubDbContext> factory)
                 db.CaseInvitations.Where(i => i.Case == c.Pseudonym && i.Partner == partner).Select(i => (DateTimeOffset?)i.InvitedUntil).FirstOrDefault()))
             .FirstOrDefault());
 
+    // The case, every role the partner holds on it in any step, and its invitation, in one round trip: a legal hold's standing.
+    private readonly Func<HubDbContext, string, string, CancellationToken, Task<AnyStepRow?>> _findWithAnyStep = EF.CompileAsyncQuery(
+        (HubDbContext db, string pseudonym, string partner, CancellationToken _) => db.Cases.AsNoTracking()
+            .Where(c => c.Pseudonym == pseudonym)
+            .Select(c => new AnyStepRow(
+                c.Step,
+                c.Status,
+                db.CaseRoles.Where(r => r.Case == c.Pseudonym && r.Partner == partner).Select(r => r.Role).ToList(),
+                db.CaseInvitations.Where(i => i.Case == c.Pseudonym && i.Partner == partner).Select(i => (DateTimeOffset?)i.InvitedUntil).FirstOrDefault()))
+            .FirstOrDefault());
+
+    /// <summary>
+    /// The case and <paramref name="partner"/>'s strongest role in any of its steps (none: null) with its invitation,
+    /// in one query; null for no such case. A legal hold concerns the whole file, whatever step the case is in.
+    /// </summary>
+    public async Task<(CaseState State, CaseStanding Standing)?> FindWithStandingInAnyStepAsync(CasePseudonym pseudonym, string partner, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var row = await _findWithAnyStep(db, pseudonym.Value, partner, cancellationToken);
+        if (row is null)
+        {
+            return null;
+        }
+
+        Role? strongest = null;
+        foreach (var name in row.Roles)
+        {
+            if (Roles.TryParse(name, out var role) && (strongest is null || role < strongest))
+            {
+                strongest = role;
+            }
+        }
+
+        return (new CaseState(pseudonym, row.Step, row.Status == "closed" ? CaseStatus.Closed : CaseStatus.Open), new CaseStanding(strongest, row.InvitedUntil));
+    }
+
     /// <summary>
     /// The case and <paramref name="partner"/>'s standing in the case's current step, as <see cref="FindAsync"/> and
     /// then <see cref="StandingAsync"/> give them, but with one context and one query; null for no such case.
@@ -98,6 +134,8 @@ public sealed class CaseDirectory(IDbContextFactory<HubDbContext> factory)
     }
 
     private sealed record StandingRow(string? Role, DateTimeOffset? InvitedUntil);
+
+    private sealed record AnyStepRow(string Step, string Status, List<string> Roles, DateTimeOffset? InvitedUntil);
 
     private sealed record CaseWithStandingRow(string Step, string Status, string? Role, DateTimeOffset? InvitedUntil);
 }

@@ -7,33 +7,11 @@ namespace Informatiedeling.Storage.Retention;
 /// <summary>Legal holds as the hub places, lifts and lists them; the purge reads them through <see cref="LegalHoldQueries"/>.</summary>
 /// <remarks>
 /// When a hold was placed and lifted is the database's time (<see cref="DatabaseClock"/>), never the placing host's:
-/// the purge, on whichever host, compares it with the database's time too.
+/// the purge, on whichever host, compares it with the database's time too. Who may place or lift one, on which
+/// standing, is the hub's gate's to decide (the partner's strongest role in any step: <see cref="Cases.CaseDirectory"/>).
 /// </remarks>
 public sealed class LegalHoldStore(IDbContextFactory<HubDbContext> factory, DatabaseClock clock)
 {
-    /// <summary>
-    /// The strongest role (R before A … before I) the partner holds or held in any step of the case, or null for none:
-    /// a legal hold concerns the whole file, not the step the case is (or was closed) in.
-    /// </summary>
-    public async Task<Role?> StrongestRoleAsync(CasePseudonym pseudonym, string partner, CancellationToken cancellationToken)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var roles = await db.CaseRoles.AsNoTracking()
-            .Where(r => r.Case == pseudonym.Value && r.Partner == partner)
-            .Select(r => r.Role)
-            .ToListAsync(cancellationToken);
-        Role? strongest = null;
-        foreach (var name in roles)
-        {
-            if (Roles.TryParse(name, out var role) && (strongest is null || role < strongest))
-            {
-                strongest = role;
-            }
-        }
-
-        return strongest;
-    }
-
     /// <summary>Stores the hold, placed at the database's time now, and returns that time.</summary>
     public async Task<DateTimeOffset> PlaceAsync(LegalHoldRow hold, CancellationToken cancellationToken)
     {

@@ -249,7 +249,7 @@ public sealed class RequestBodyMatrixTests
         var operations = route.Name switch
         {
             "TakeInReport" => new[] { "case.intake", "case.add-report" },
-            _ => [Hub.Hosting.RequestBodies.OperationOf(hub.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            _ => [Hub.Access.RouteMetadata.OperationOf(hub.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
                 .Single(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == route.Name))],
         };
         return (await hub.LogAsync(r => operations.Contains(r.Operation), everyKind: true)).Count;

@@ -39,7 +39,7 @@ public sealed class HoldsTests
         Assert.Equal((placed.Id, pseudonym, "om", "om-user", until), (hold.Id, hold.Case, hold.PlacedByPartner, hold.PlacedByUser, hold.Until));
         Assert.Null(hold.LiftedAt);
 
-        var record = Assert.Single(await hub.LogAsync(r => r.Kind == AccessEventKind.LegalHold && r.Operation == LegalHoldBroker.PlaceOperation));
+        var record = Assert.Single(await hub.LogAsync(r => r.Kind == AccessEventKind.LegalHold && r.Operation == LegalHoldBroker.Place.Operation));
         Assert.Equal(AccessDecision.Permit, record.Decision);
         Assert.Equal(("handeling-bewaarplicht-vastleggen", "8.5", pseudonym, placed.Id.ToString("N")), (record.Rule, record.Article, record.Case!.Value.Value, record.Subject));
 
@@ -65,7 +65,7 @@ public sealed class HoldsTests
         Assert.Equal("handeling-bewaarplicht-vastleggen", problem.GetProperty("rule").GetString());
         Assert.Equal("8.5", problem.GetProperty("article").GetString());
         Assert.Empty(await hub.HoldsAsync());
-        var denial = Assert.Single(await hub.LogAsync(r => r.Operation == LegalHoldBroker.PlaceOperation));
+        var denial = Assert.Single(await hub.LogAsync(r => r.Operation == LegalHoldBroker.Place.Operation));
         Assert.Equal((AccessDecision.Deny, "zorgcoordinatie", pseudonym), (denial.Decision, denial.ActorPartner!.Value.Value, denial.Case!.Value.Value));
     }
 
@@ -129,7 +129,7 @@ public sealed class HoldsTests
         var view = await hub.JsonAsync(await hub.SendAsync(HttpMethod.Get, "/retention/holds", await hub.PrivacyOfficerAsync()));
         Assert.Empty(view.GetProperty("holds").EnumerateArray());
 
-        var lifts = await hub.LogAsync(r => r.Operation == LegalHoldBroker.LiftOperation);
+        var lifts = await hub.LogAsync(r => r.Operation == LegalHoldBroker.Lift.Operation);
         Assert.Equal([AccessDecision.Deny, AccessDecision.Error, AccessDecision.Permit, AccessDecision.Error], lifts.Select(r => r.Decision));
         Assert.Equal(placed.ToString("N"), lifts[2].Subject);
     }

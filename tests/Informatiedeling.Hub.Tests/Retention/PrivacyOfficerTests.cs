@@ -95,7 +95,7 @@ public sealed class PrivacyOfficerTests
             (holds[0].GetProperty("case").GetString(), holds[0].GetProperty("placedByPartner").GetString(), holds[0].GetProperty("placedByUser").GetString(), holds[0].GetProperty("reason").GetString()));
         Assert.Equal("strafzaak tegen A.", holds[1].GetProperty("reason").GetString());
 
-        var reads = await hub.LogAsync(r => r.Operation == PrivacyOfficerBroker.HoldsOperation);
+        var reads = await hub.LogAsync(r => r.Operation == PrivacyOfficerBroker.Holds.Operation);
         Assert.Equal(2, reads.Count);
         Assert.All(reads, r => Assert.Equal((AccessEventKind.LegalHold, AccessDecision.Permit, "privacy-officer", "zvh-user"), (r.Kind, r.Decision, r.Role, r.ActorUser)));
         Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), reads.Select(r => r.Case!.Value.Value).Order(StringComparer.Ordinal));
@@ -153,10 +153,10 @@ public sealed class PrivacyOfficerTests
         Assert.Equal((holdEnds, "bewaar-exceptioneel", "8.3", true, false), Summary(heldCategories["exceptioneel"]));
         Assert.Equal((now.AddDays(630), "bewaar-dynamisch", "8.4", false, false), Summary(heldCategories["dynamisch"]));
 
-        var read = Assert.Single(await hub.LogAsync(r => r.Operation == PrivacyOfficerBroker.UpcomingOperation));
+        var read = Assert.Single(await hub.LogAsync(r => r.Operation == PrivacyOfficerBroker.Upcoming.Operation));
         Assert.Equal((AccessDecision.Permit, "privacy-officer"), (read.Decision, read.Role));
         await AssertProblemAsync(await hub.SendAsync(HttpMethod.Get, "/retention/upcoming", await hub.TokenAsync("om")), HttpStatusCode.Forbidden);
-        Assert.Equal(AccessDecision.Deny, (await hub.LogAsync(r => r.Operation == PrivacyOfficerBroker.UpcomingOperation))[^1].Decision);
+        Assert.Equal(AccessDecision.Deny, (await hub.LogAsync(r => r.Operation == PrivacyOfficerBroker.Upcoming.Operation))[^1].Decision);
     }
 
     private static (DateTimeOffset, string, string, bool, bool) Summary(JsonElement category) => (
@@ -185,7 +185,7 @@ public sealed class PrivacyOfficerTests
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         }
 
-        var refusals = await hub.LogAsync(r => r.Operation == PrivacyOfficerBroker.HoldsOperation);
+        var refusals = await hub.LogAsync(r => r.Operation == PrivacyOfficerBroker.Holds.Operation);
         Assert.Equal(["om", "zvh", "politie"], refusals.Select(r => r.ActorPartner!.Value.Value));
         Assert.All(refusals, r => Assert.Equal(AccessDecision.Deny, r.Decision));
     }

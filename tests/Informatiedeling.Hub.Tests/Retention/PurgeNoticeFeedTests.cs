@@ -63,7 +63,7 @@ public sealed class PurgeNoticeFeedTests
         Assert.Equal([b, c, d], Seqs(await PageAsync(hub, zvh, $"?after={a}")));
         Assert.Empty(Seqs(await PageAsync(hub, await hub.TokenAsync("riec"), "")));
 
-        var reads = await hub.LogAsync(r => r.Operation == PurgeNoticeBroker.Operation);
+        var reads = await hub.LogAsync(r => r.Operation == PurgeNoticeBroker.Notices.Operation);
         Assert.Equal(8, reads.Count);
         Assert.All(reads, r => Assert.Equal(AccessDecision.Permit, r.Decision));
     }

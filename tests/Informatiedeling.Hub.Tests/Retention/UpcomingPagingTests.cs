@@ -80,7 +80,7 @@ public sealed class UpcomingPagingTests
         Assert.Equal(full.Select(e => (e.Case, e.Category)).Order(), fresh.Select(e => (e.Case, e.Category)).Order());
 
         // One permit record per page read, under the privacy officer's role; nothing else logged for the listing.
-        var reads = await hub.LogAsync(r => r.Operation == PrivacyOfficerBroker.UpcomingOperation);
+        var reads = await hub.LogAsync(r => r.Operation == PrivacyOfficerBroker.Upcoming.Operation);
         Assert.Equal(requests, reads.Count);
         Assert.All(reads, r => Assert.Equal((AccessDecision.Permit, "privacy-officer", "zvh-user"), (r.Decision, r.Role, r.ActorUser)));
         Assert.Equal("purges=3;cases=1;more=True", reads[2].Subject);
@@ -181,7 +181,7 @@ public sealed class UpcomingPagingTests
         string Encode(params string[] fields) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Join('|', fields)));
         var future = Encode(parts[0], now.AddDays(1).UtcTicks.ToString(CultureInfo.InvariantCulture), parts[2], parts[3], parts[4], parts[5]);
         var badCase = Encode(parts[0], parts[1], parts[2], "not a pseudonym", parts[4], parts[5]);
-        var permitsBefore = (await hub.LogAsync(r => r.Operation == PrivacyOfficerBroker.UpcomingOperation && r.Decision == AccessDecision.Permit)).Count;
+        var permitsBefore = (await hub.LogAsync(r => r.Operation == PrivacyOfficerBroker.Upcoming.Operation && r.Decision == AccessDecision.Permit)).Count;
 
         var bad = new[]
         {
@@ -198,7 +198,7 @@ public sealed class UpcomingPagingTests
             Assert.NotEmpty(problem.GetProperty("problems").EnumerateArray());
         }
 
-        var reads = await hub.LogAsync(r => r.Operation == PrivacyOfficerBroker.UpcomingOperation);
+        var reads = await hub.LogAsync(r => r.Operation == PrivacyOfficerBroker.Upcoming.Operation);
         Assert.Equal(permitsBefore, reads.Count(r => r.Decision == AccessDecision.Permit));
         Assert.Equal(bad.Length, reads.Count(r => r.Decision == AccessDecision.Error));
 

@@ -13,77 +13,78 @@ public static class DecisionInput
         PolicyEngine engine, string partner, string? role, string? step, string caseStatus, string purpose,
         IReadOnlyList<string>? categories, DateTimeOffset at, DateTimeOffset? invitedUntil, string? justification)
     {
-        // Standing (partner, role, invitation) is settled before any identifier is judged: without it, a malformed
-        // identifier must get the answer a well-formed unknown one gets, which is that for a case that does not exist.
-        Role? parsedRole = null;
-        var roleParsed = true;
-        if (role is not null)
-        {
-            roleParsed = Roles.TryParse(role, out var r);
-            parsedRole = roleParsed ? r : null;
-        }
+        // One parse: every identifier is read here, in this order, and the first malformed one is named. What a
+        // malformed or unknown identifier means, and whether the case is hidden, is the engine's to say, in one place.
+        (IdentifierKind Kind, string Value)? malformed = null;
+        void Malformed(IdentifierKind kind, string value) => malformed ??= (kind, value);
 
-        var hidden = !roleParsed || !PartnerId.TryParse(partner, out var standingPartner)
-            || !engine.DecideStanding(standingPartner, parsedRole, at, invitedUntil).Permitted;
-
-        var requested = engine.AllCategories;
         var categoryIds = ImmutableArray<CategoryId>.Empty;
         if (categories is not null)
         {
-            requested = 0;
             var builder = ImmutableArray.CreateBuilder<CategoryId>(categories.Count);
             foreach (var name in categories)
             {
-                if (!CategoryId.TryParse(name, out var id))
+                if (CategoryId.TryParse(name, out var id))
                 {
-                    return engine.Unknown(IdentifierKind.Category, name, Known(engine, categories), hidden);
+                    builder.Add(id);
                 }
-
-                builder.Add(id);
+                else
+                {
+                    Malformed(IdentifierKind.Category, name);
+                }
             }
 
-            categoryIds = builder.MoveToImmutable();
-            requested = Known(engine, categories);
+            categoryIds = builder.ToImmutable();
         }
 
         if (!PartnerId.TryParse(partner, out var partnerId))
         {
-            return engine.Unknown(IdentifierKind.Partner, partner, requested, hidden);
+            Malformed(IdentifierKind.Partner, partner);
         }
 
         if (!PurposeId.TryParse(purpose, out var purposeId))
         {
-            return engine.Unknown(IdentifierKind.Purpose, purpose, requested, hidden);
+            Malformed(IdentifierKind.Purpose, purpose);
         }
 
-        if (!roleParsed)
+        Role? parsedRole = null;
+        if (role is not null)
         {
-            return engine.Unknown(IdentifierKind.Role, role!, requested, hidden);
+            if (Roles.TryParse(role, out var r))
+            {
+                parsedRole = r;
+            }
+            else
+            {
+                Malformed(IdentifierKind.Role, role);
+            }
         }
 
-        CaseStatus status;
+        var status = CaseStatus.Open;
         switch (caseStatus)
         {
-            case "open": status = CaseStatus.Open; break;
+            case "open": break;
             case "closed": status = CaseStatus.Closed; break;
-            default: return engine.Unknown(IdentifierKind.CaseStatus, caseStatus, requested, hidden);
+            default: Malformed(IdentifierKind.CaseStatus, caseStatus); break;
         }
 
         StepId? stepId = null;
         if (step is not null)
         {
-            if (!StepId.TryParse(step, out var s))
+            if (StepId.TryParse(step, out var s))
             {
-                return engine.Unknown(IdentifierKind.Step, step, requested, hidden);
+                stepId = s;
             }
-
-            stepId = s;
+            else
+            {
+                Malformed(IdentifierKind.Step, step);
+            }
         }
 
         var request = new DecisionRequest(
             partnerId, parsedRole, stepId, status, purposeId, categories is null ? default : categoryIds,
             at, invitedUntil, !string.IsNullOrWhiteSpace(justification));
-        return engine.Decide(request);
+        return malformed is { } m ? engine.Unknown(m.Kind, m.Value, request) : engine.Decide(request);
     }
 
     /// <summary>An ISO 8601 instant; a date alone means the whole of that day (UTC), so until the next midnight.</summary>
@@ -97,19 +98,5 @@ public static class DecisionInput
 
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value)
             && text.Contains('T', StringComparison.Ordinal);
-    }
-
-    private static ulong Known(PolicyEngine engine, IReadOnlyList<string> categories)
-    {
-        ulong mask = 0;
-        foreach (var name in categories)
-        {
-            if (engine.Vocabulary.Categories.TryGetIndex(name, out var index))
-            {
-                mask |= 1UL << index;
-            }
-        }
-
-        return mask;
     }
 }

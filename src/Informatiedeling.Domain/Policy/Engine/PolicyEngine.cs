@@ -217,16 +217,13 @@ public sealed class PolicyEngine
     public bool RequiresJustification(string purpose) =>
         _v.Purposes.TryGetIndex(purpose, out var p) && _purposes[p]?.Fence is { JustificationRequired: true };
 
-    /// <summary>A denial of everything for an identifier the boundary could not even parse (a malformed role, say).</summary>
-    public Decision Unknown(IdentifierKind kind, string value, ulong requested = 0, bool caseHidden = false)
+    /// <summary>
+    /// The one meaning of an identifier the convenant does not know (or the boundary could not even parse): deny
+    /// everything, naming it; and without standing the answer must not differ from that for a case that does not
+    /// exist, typo or not, so the case is hidden.
+    /// </summary>
+    public Decision Unknown(IdentifierKind kind, string value, in DecisionRequest request)
     {
-        var buffer = default(ExplanationBuffer);
-        return new Decision(requested, 0, _unknown, ReleaseScope.Case, false, Obligations.None, caseHidden, buffer, kind, value);
-    }
-
-    private Decision Unknown(IdentifierKind kind, string value, in DecisionRequest request)
-    {
-        // Without standing the answer must not differ from that for a case that does not exist, typo or not.
         var hidden = !DecideStanding(request.Partner, request.Role, request.At, request.InvitedUntil).Permitted;
         ulong requested = 0;
         if (request.Categories.IsDefault)
@@ -244,7 +241,8 @@ public sealed class PolicyEngine
             }
         }
 
-        return Unknown(kind, value, requested, hidden);
+        var buffer = default(ExplanationBuffer);
+        return new Decision(requested, 0, _unknown, ReleaseScope.Case, false, Obligations.None, hidden, buffer, kind, value);
     }
 
     private Decision Decide(

@@ -1,0 +1,328 @@
+using System.Security.Claims;
+using Informatiedeling.AccessLog.Records;
+using Informatiedeling.Cases;
+using Informatiedeling.Policy;
+using Informatiedeling.Policy.Engine;
+using Informatiedeling.Storage.AccessLog;
+using Informatiedeling.Storage.Cases;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Informatiedeling.Hub.Access;
+
+/// <summary>
+/// The one way in. Every route that touches a case or the log, API and pages alike, passes here: the caller is
+/// resolved (<see cref="Caller"/>), the case and the caller's standing on it are found in one query, the engine
+/// decides, the decision is recorded, and only then does the route perform its effect or release data, recording
+/// that through the gate as well. A caller without standing on a case gets the answer for a case that does not
+/// exist, from here alone. What differs per route is its <see cref="AccessRoute"/>.
+/// </summary>
+internal sealed class Gate(PolicyHolder policy, CaseDirectory cases, IAccessLog accessLog, TimeProvider time, ILogger<Gate> logger)
+{
+    /// <summary>A route about no case (a feed, say): any admitted partner, nothing decided yet.</summary>
+    public Access Enter(ClaimsPrincipal user, AccessRoute route) => new()
+    {
+        Caller = Caller.Of(user),
+        Engine = policy.Current,
+        Now = time.GetUtcNow(),
+        Route = route,
+    };
+
+    /// <summary>The privacy officer's routes: only a caller whose issuer asserted that function; anyone else is refused, and that is recorded.</summary>
+    public async Task<Entry<Access, ForbiddenProblem>> EnterAsPrivacyOfficerAsync(ClaimsPrincipal user, AccessRoute route, CancellationToken cancellationToken)
+    {
+        var access = Enter(user, route);
+        if (access.Caller.PrivacyOfficer)
+        {
+            return new(access with { Role = AccessRecords.PrivacyOfficerRole }, null);
+        }
+
+        // A refusal by function is an access decision, whatever kind of record the route's permits are.
+        Retention.RetentionMessages.NotPrivacyOfficer(logger, access.Caller.Partner, route.Operation);
+        await RecordAsync(access with { Route = route with { Kind = AccessEventKind.AccessDecision } }, AccessDecision.Deny, null, cancellationToken);
+        return new(null, new ForbiddenProblem(new()
+        {
+            Status = StatusCodes.Status403Forbidden,
+            Title = "Only for the privacy officer",
+            Detail = "This route is for the privacy officer (functionaris gegevensbescherming, convenant art. 9.2) only.",
+        }));
+    }
+
+    /// <summary>An action on no case yet (taking in a report): decided in <paramref name="step"/> of an open case, without a role.</summary>
+    public async Task<Entry<Access, Refusal>> EnterNewCaseAsync(ClaimsPrincipal user, AccessRoute route, string step, CancellationToken cancellationToken)
+    {
+        var access = Enter(user, route);
+        StepId.TryParse(step, out var stepId);
+        var decision = access.Engine.DecideAction(access.Caller.PartnerId, null, stepId, CaseStatus.Open, route.Action!, access.Now, null);
+        if (!decision.Permitted)
+        {
+            await RecordAsync(access, AccessDecision.Deny, decision.Rule, cancellationToken);
+            return new(null, new Refusal(Problems.Forbidden(route.RefusedTitle, decision.Describe(), decision.Rule)));
+        }
+
+        return new(access with { Rule = decision.Rule }, null);
+    }
+
+    /// <summary>
+    /// Aggregated figures under a declared purpose: the purpose must be one the engine gives this caller with
+    /// aggregate scope. Figures are about no case, so they are decided without role or step, as for a closed case.
+    /// </summary>
+    public async Task<Entry<Access, BadRequestProblem, ForbiddenProblem>> EnterFiguresAsync(ClaimsPrincipal user, AccessRoute route, string? purpose, CancellationToken cancellationToken)
+    {
+        var access = Enter(user, route);
+        var engine = access.Engine;
+        if (string.IsNullOrWhiteSpace(purpose))
+        {
+            await RecordAsync(access, AccessDecision.Error, null, cancellationToken);
+            return new(null, Problems.BadRequest("A purpose is required", ["monitoring figures are given under a declared purpose (convenant art. 3.1): add ?purpose=monitoring"]), null);
+        }
+
+        var decision = DecisionInput.Decide(engine, access.Caller.Partner, null, null, "closed", purpose, [], access.Now, null, null);
+        if (decision.UnknownKind != IdentifierKind.None)
+        {
+            await RecordAsync(access, AccessDecision.Deny, decision.Rule, cancellationToken);
+            return new(null, null, new ForbiddenProblem(Problems.Forbidden("Request refused", decision.Describe(decision.Rule), decision.Rule)));
+        }
+
+        if (decision.Scope != ReleaseScope.Aggregate)
+        {
+            var rule = engine.Vocabulary.Purposes.TryGetIndex(purpose, out var index) && engine.Set.Rules.Purposes.FirstOrDefault(r => r.Purpose == index) is { } purposeRule
+                ? new Explanation(purposeRule.Rule.Id, purposeRule.Rule.Article, DecisionReason.PurposeNotForPartner, $"purpose '{purpose}' does not give aggregated figures")
+                : decision.Rule;
+            await RecordAsync(access, AccessDecision.Deny, rule, cancellationToken, purpose: purpose);
+            return new(null, null, new ForbiddenProblem(Problems.Forbidden(
+                "Not a purpose for aggregated figures", $"purpose '{purpose}' is for {decision.Scope.Name()} only, never for aggregated figures", rule)));
+        }
+
+        if (!decision.ScopeReleased)
+        {
+            await RecordAsync(access, AccessDecision.Deny, decision.Rule, cancellationToken, purpose: purpose);
+            return new(null, null, new ForbiddenProblem(Problems.Forbidden("Not allowed to receive monitoring figures", decision.Describe(decision.Rule), decision.Rule)));
+        }
+
+        return new(access with { Rule = decision.Rule, Purpose = purpose }, null, null);
+    }
+
+    /// <summary>Mere standing on a case (its summary): any role in its current step, I included; a shell partner only while invited.</summary>
+    public async Task<Entry<CaseAccess, NotFoundProblem>> EnterStandingAsync(ClaimsPrincipal user, AccessRoute route, string pseudonym, CancellationToken cancellationToken)
+    {
+        var (access, refusal) = await EnterCaseAsync(user, route, pseudonym, cancellationToken);
+        return access is null ? new(null, new NotFoundProblem(refusal!.Value)) : new(access, null);
+    }
+
+    /// <summary>An action of actions.yaml on a case (<see cref="AccessRoute.Action"/>), on the standing its <see cref="AccessRoute.Scope"/> names.</summary>
+    public Task<Entry<CaseAccess, Refusal>> EnterAsync(ClaimsPrincipal user, AccessRoute route, string pseudonym, CancellationToken cancellationToken) =>
+        EnterCaseAsync(user, route, pseudonym, cancellationToken);
+
+    /// <summary>
+    /// A read of case data under a declared purpose. Standing is settled before any answer that depends on what was
+    /// asked: without it, every request, well formed or not, answers exactly as for a case that does not exist (art. 6.5).
+    /// </summary>
+    public async Task<Entry<CaseRead, BadRequestProblem, Refusal>> EnterReadAsync(ClaimsPrincipal user, AccessRoute route, string pseudonymText, ReadQuestion question, CancellationToken cancellationToken)
+    {
+        var caller = Caller.Of(user);
+        var engine = policy.Current;
+        var now = time.GetUtcNow();
+        var pseudonym = CasePseudonym.TryParse(pseudonymText, out var parsed) ? parsed : (CasePseudonym?)null;
+        var access = new Access { Caller = caller, Engine = engine, Now = now, Route = route };
+        if (string.IsNullOrWhiteSpace(question.Purpose))
+        {
+            await RecordAsync(access, AccessDecision.Error, null, cancellationToken, about: pseudonym);
+            return new(null, Problems.BadRequest("A purpose is required", ["every request for case data declares its purpose (convenant art. 3.1): add ?purpose=…"]), null);
+        }
+
+        var purpose = question.Purpose;
+        var found = pseudonym is { } p ? await cases.FindWithStandingAsync(p, caller.Partner, cancellationToken) : null;
+        var categories = question.Categories;
+        var decision = Decide(engine, caller, found, purpose, categories, now, question.Justification);
+        if (found is null || decision.CaseHidden)
+        {
+            await RecordAsync(access, AccessDecision.Deny, decision.Rule, cancellationToken, purpose: purpose, categories: categories, about: pseudonym);
+            return new(null, null, new Refusal(Problems.CaseNotFound()));
+        }
+
+        var (state, standing) = found.Value;
+        var onCase = new CaseAccess { Caller = caller, Engine = engine, Now = now, Route = route, State = state, Standing = standing, Rule = decision.Rule };
+        if (question.Fields is { } fields)
+        {
+            var unknown = fields.Where(f => engine.Set.FindField(f) is null).ToList();
+            if (unknown.Count > 0)
+            {
+                await RecordAsync(onCase, AccessDecision.Error, null, cancellationToken, categories: categories);
+                return new(null, Problems.BadRequest("Unknown fields requested", [.. unknown.Select(f => $"unknown field '{Problems.Printable(f)}'")]), null);
+            }
+
+            // Asking for fields asks for their categories, unless categories are named as well.
+            if (categories is null)
+            {
+                categories = [.. fields.Select(f => engine.Vocabulary.Categories.Names[engine.Set.FindField(f)!.Category]).Distinct(StringComparer.Ordinal)];
+                decision = Decide(engine, caller, found, purpose, categories, now, question.Justification);
+            }
+        }
+
+        if (decision.UnknownKind != IdentifierKind.None)
+        {
+            await RecordAsync(onCase, AccessDecision.Deny, decision.Rule, cancellationToken, categories: categories);
+            return new(null, null, new Refusal(Problems.Forbidden("Request refused", decision.Describe(decision.Rule), decision.Rule)));
+        }
+
+        return new(new CaseRead(onCase with { Rule = decision.Rule, Purpose = purpose }, decision, question.Fields, question.Justification), null, null);
+    }
+
+    /// <summary>Records what the request did, on the access's case and in its role; when it is a permit, before the effect.</summary>
+    public Task RecordAsync(
+        Access access, AccessDecision decision, Explanation? rule, CancellationToken cancellationToken,
+        string? subject = null, IReadOnlyList<string>? categories = null, string? purpose = null, CasePseudonym? about = null, Release? release = null)
+    {
+        var e = new AccessEvent(
+            access.Route.Operation, decision, about ?? (access as CaseAccess)?.State.Pseudonym, rule,
+            (access as CaseAccess)?.Standing.Role?.Name() ?? access.Role, purpose ?? access.Purpose, subject, categories);
+        var at = time.GetUtcNow();
+        var record = access.Route.Kind == AccessEventKind.LegalHold
+            ? AccessRecords.LegalHold(access.Caller, access.Engine, at, e)
+            : AccessRecords.Decision(access.Caller, access.Engine, at, e, release);
+
+        // Durable before anything leaves or changes: if the log cannot take it, this throws and the request fails closed (503).
+        return accessLog.AppendAsync(record, cancellationToken);
+    }
+
+    /// <summary>Records the permit under the rule that let the request through, before the effect.</summary>
+    public Task PermitAsync(Access access, CancellationToken cancellationToken, string? subject = null, IReadOnlyList<string>? categories = null) =>
+        RecordAsync(access, AccessDecision.Permit, access.Rule, cancellationToken, subject, categories);
+
+    /// <summary>A request that passed the gate but is malformed: recorded as an error, answered 400, nothing changed.</summary>
+    public async Task<BadRequestProblem> InvalidAsync(Access access, string title, IReadOnlyList<string> problems, CancellationToken cancellationToken)
+    {
+        await RecordAsync(access, AccessDecision.Error, access.Rule, cancellationToken);
+        return Problems.BadRequest(title, problems);
+    }
+
+    /// <summary>Field values refused by the catalogue: recorded as an error, answered 400 naming each member, nothing written.</summary>
+    public async Task<BadRequestProblem> InvalidAsync(Access access, string title, IReadOnlyDictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        await RecordAsync(access, AccessDecision.Error, access.Rule, cancellationToken);
+        return Problems.Invalid(title, errors);
+    }
+
+    /// <summary>The case changed between decision and effect, or is not as the request assumed: recorded as an error, answered 409, nothing changed.</summary>
+    public async Task<ConflictProblem> ConflictAsync(
+        Access access, string title, string detail, CancellationToken cancellationToken, string? subject = null, IReadOnlyList<string>? categories = null)
+    {
+        await RecordAsync(access, AccessDecision.Error, access.Rule, cancellationToken, subject, categories);
+        return Problems.Conflict(title, detail);
+    }
+
+    /// <summary>Refused after the gate by a rule of the convenant (a field outside what the caller may write): recorded as a denial, answered 403.</summary>
+    public async Task<Refusal> RefuseAsync(
+        Access access, Explanation rule, ProblemDetails answer, CancellationToken cancellationToken, string? subject = null, IReadOnlyList<string>? categories = null)
+    {
+        await RecordAsync(access, AccessDecision.Deny, rule, cancellationToken, subject, categories);
+        return new Refusal(answer);
+    }
+
+    /// <summary>Something the request names on the case does not exist (an invitation, a hold): recorded as an error, answered 404.</summary>
+    public async Task<Refusal> MissingAsync(Access access, string title, string detail, CancellationToken cancellationToken, string? subject = null)
+    {
+        await RecordAsync(access, AccessDecision.Error, access.Rule, cancellationToken, subject);
+        return new Refusal(Problems.NotFound(title, detail));
+    }
+
+    private async Task<Entry<CaseAccess, Refusal>> EnterCaseAsync(ClaimsPrincipal user, AccessRoute route, string pseudonymText, CancellationToken cancellationToken)
+    {
+        var access = Enter(user, route);
+        var engine = access.Engine;
+        if (!CasePseudonym.TryParse(pseudonymText, out var pseudonym))
+        {
+            await RecordAsync(access, AccessDecision.Deny, null, cancellationToken);
+            return new(null, new Refusal(Problems.CaseNotFound()));
+        }
+
+        // The case and the caller's standing on it, in one query.
+        var found = route.Scope == StandingScope.AnyStep
+            ? await cases.FindWithStandingInAnyStepAsync(pseudonym, access.Caller.Partner, cancellationToken)
+            : await cases.FindWithStandingAsync(pseudonym, access.Caller.Partner, cancellationToken);
+        if (found is null)
+        {
+            await RecordAsync(access, AccessDecision.Deny, null, cancellationToken, about: pseudonym);
+            return new(null, new Refusal(Problems.CaseNotFound()));
+        }
+
+        var (state, standing) = found.Value;
+        if (route.Scope == StandingScope.AnyStep && standing.Role is null && standing.InvitedUntil is not null)
+        {
+            // An invited shell partner stands on the whole file in the role the default RASCI gives invited partners.
+            standing = standing with { Role = StrongestShellRole(engine.Set) };
+        }
+
+        var decision = Decide(engine, access, state, ref standing, route.Action);
+        var onCase = new CaseAccess { Caller = access.Caller, Engine = engine, Now = access.Now, Route = route, State = state, Standing = standing, Rule = decision.Rule };
+        if (!decision.Permitted)
+        {
+            await RecordAsync(onCase, AccessDecision.Deny, decision.Rule, cancellationToken);
+            return new(null, new Refusal(decision.CaseHidden ? Problems.CaseNotFound() : Problems.Forbidden(route.RefusedTitle, decision.Describe(), decision.Rule)));
+        }
+
+        return new(onCase, null);
+    }
+
+    private static ActionDecision Decide(PolicyEngine engine, Access access, CaseState state, ref CaseStanding standing, string? action)
+    {
+        var partner = access.Caller.PartnerId;
+        if (action is null)
+        {
+            return engine.DecideStanding(partner, standing.Role, access.Now, standing.InvitedUntil);
+        }
+
+        StepId.TryParse(state.Step, out var step);
+        var decision = engine.DecideAction(partner, standing.Role, step, state.Status, action, access.Now, standing.InvitedUntil);
+        if (!decision.Permitted && access.Route.Scope == StandingScope.CurrentStep && standing.Role is { } stored)
+        {
+            // A case stores one role per partner and step, the strongest of the default RASCI; where that default gives
+            // the partner a second role in the step (the reporting point is R and A in melding), the action may rest on it.
+            foreach (var other in HeldRoles(engine.Set, access.Caller.Partner, state.Step, stored))
+            {
+                var alternative = engine.DecideAction(partner, other, step, state.Status, action, access.Now, standing.InvitedUntil);
+                if (alternative.Permitted)
+                {
+                    standing = standing with { Role = other };
+                    return alternative;
+                }
+            }
+        }
+
+        return decision;
+    }
+
+    private static Decision Decide(
+        PolicyEngine engine, Caller caller, (CaseState State, CaseStanding Standing)? found, string purpose, IReadOnlyList<string>? categories,
+        DateTimeOffset now, string? justification) =>
+        DecisionInput.Decide(engine, caller.Partner, found?.Standing.Role?.Name(), found?.State.Step ?? Cases.CaseBroker.IntakeStep,
+            found?.State.Status == CaseStatus.Closed ? "closed" : "open", purpose, categories, now, found?.Standing.InvitedUntil, justification);
+
+    /// <summary>The default RASCI's other roles of the partner in the step, when the case still holds that default's role.</summary>
+    private static IEnumerable<Role> HeldRoles(PolicySet set, string partner, string step, Role stored)
+    {
+        var v = set.Vocabulary;
+        if (!v.Partners.TryGetIndex(partner, out var p) || !v.Steps.TryGetIndex(step, out var s)
+            || set.Rules.Rasci?.Steps.FirstOrDefault(x => x.Step == s) is not { } assignment || assignment.RoleOf(p) != stored)
+        {
+            return [];
+        }
+
+        return assignment.RolesOf(p).Where(r => r != stored);
+    }
+
+    private static Role? StrongestShellRole(PolicySet set)
+    {
+        var roles = set.Rules.Rasci!.Steps.Aggregate((byte)0, (all, step) => (byte)(all | step.ShellRoles));
+        for (var r = 0; r < Roles.Count; r++)
+        {
+            if ((roles & (1 << r)) != 0)
+            {
+                return (Role)r;
+            }
+        }
+
+        return null;
+    }
+}
+
