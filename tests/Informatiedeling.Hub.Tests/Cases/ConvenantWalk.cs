@@ -155,7 +155,7 @@ public sealed class ConvenantWalk : IAsyncLifetime
         }
 
         _hub = await HubFactory.OnPostgresAsync(extra: settings, clock: Clock);
-        _client = _hub.CreateClient();
+        _client = _hub.CreateDefaultClient(new HttpTranscript());
         LongInvitation = Clock.GetUtcNow().AddDays(365);
 
         Melding = await OpenAsync("arbeid");
