@@ -3,9 +3,6 @@ using System.Data.Common;
 using System.Globalization;
 using Informatiedeling.AccessLog.Merkle;
 using Informatiedeling.AccessLog.Records;
-using Microsoft.Data.Sqlite;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Informatiedeling.Storage.AccessLog;
 
@@ -32,22 +29,30 @@ public sealed record CheckpointBasis(LogHead Head, IReadOnlyList<StoredCheckpoin
 /// The access-log tables, through plain ADO.NET: the writer's batch is one statement per kind, not an EF change
 /// tracker per row. Only the writer appends; every append runs under a lock all instances share (a
 /// transaction-level advisory lock on PostgreSQL, SQLite's single writer), so there is one order and no gap.
+/// <para>
+/// What differs per engine is in one place each, chosen here once: <see cref="PostgresAccessLog"/> (the append in one
+/// or two round trips, the batch begun ahead) and <see cref="SqliteAccessLog"/>. This class holds what the writer,
+/// the verifier, the checkpoint issuer and the queries call, the rows' encoding, and the statements both engines share.
+/// </para>
 /// </summary>
 public sealed class AccessLogStore : IAsyncDisposable
 {
-    // "toeglog1": the transaction-level advisory lock under which every batch is appended.
-    private const long AppendLockKey = 0x746f6567_6c6f6731;
-    private const string SqliteTimeFormat = "yyyy-MM-dd HH:mm:ss.fffffffzzz";
-
     private readonly StorageSettings _settings;
-    private readonly NpgsqlDataSource? _postgres;
+    private readonly IAccessLogEngine _engine;
+
+    // The same engine when it is PostgreSQL's: the batches begun ahead and continued, which only it has.
+    private readonly PostgresAccessLog? _postgres;
 
     public AccessLogStore(StorageSettings settings)
     {
         _settings = settings;
         if (settings.Provider == StorageProvider.PostgreSql)
         {
-            _postgres = NpgsqlDataSource.Create(PostgresConnections.WithHubDefaults(settings.ConnectionString));
+            _engine = _postgres = new PostgresAccessLog(settings.ConnectionString);
+        }
+        else
+        {
+            _engine = new SqliteAccessLog(settings.ConnectionString);
         }
     }
 
@@ -60,9 +65,7 @@ public sealed class AccessLogStore : IAsyncDisposable
     public async Task<long> AppendBatchAsync(IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
-        return _postgres is not null
-            ? await AppendPostgresAsync(_postgres, records, recordedAt, cancellationToken)
-            : await AppendSqliteAsync(records, recordedAt, cancellationToken);
+        return await _engine.AppendAsync(records, recordedAt, cancellationToken);
     }
 
     /// <summary>
@@ -79,18 +82,8 @@ public sealed class AccessLogStore : IAsyncDisposable
     /// </summary>
     public async Task<BegunBatch> BeginBatchAsync(CancellationToken cancellationToken)
     {
-        var source = _postgres ?? throw new InvalidOperationException("A batch is begun ahead on PostgreSQL only.");
-        var connection = await source.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            return new BegunBatch(connection, await LockAndReadHeadAsync(connection, cancellationToken));
-        }
-        catch
-        {
-            await RollBackAsync(connection);
-            await connection.DisposeAsync();
-            throw;
-        }
+        var postgres = _postgres ?? throw new InvalidOperationException("A batch is begun ahead on PostgreSQL only.");
+        return await postgres.BeginBatchAsync(cancellationToken);
     }
 
     /// <summary>
@@ -98,31 +91,7 @@ public sealed class AccessLogStore : IAsyncDisposable
     /// <see cref="BegunBatch.Head"/>), in the batch's transaction and commits it; returns the seq of the first, only once
     /// the commit is durable, and throws when it is not.
     /// </summary>
-    public static async Task<long> CommitBatchAsync(BegunBatch batch, ContinuingBatch rows)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        ArgumentNullException.ThrowIfNull(rows);
-        try
-        {
-            if (!ReferenceEquals(rows.From, batch.Head))
-            {
-                throw new ArgumentException("The rows were not encoded from the head the batch holds.", nameof(rows));
-            }
-
-            await WriteAndCommitAsync(batch.Connection, rows);
-            return batch.Head.Size;
-        }
-        catch
-        {
-            // Whatever failed, the transaction ends here, not when the pool next hands the connection out.
-            await RollBackAsync(batch.Connection);
-            throw;
-        }
-        finally
-        {
-            batch.Ended = true;
-        }
-    }
+    public static Task<long> CommitBatchAsync(BegunBatch batch, ContinuingBatch rows) => PostgresAccessLog.CommitBatchAsync(batch, rows);
 
     /// <summary>
     /// Encodes <paramref name="records"/> to follow <paramref name="from"/>, a head this instance expects the log to have
@@ -133,7 +102,7 @@ public sealed class AccessLogStore : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(records);
-        return new ContinuingBatch(from, Prepare(from, records, recordedAt), records.Count, recordedAt);
+        return new ContinuingBatch(from, PreparedRows.Encode(from, records, recordedAt), records.Count, recordedAt);
     }
 
     /// <summary>
@@ -146,219 +115,13 @@ public sealed class AccessLogStore : IAsyncDisposable
     public async Task<bool> TryCommitContinuingAsync(ContinuingBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var source = _postgres ?? throw new InvalidOperationException("A batch continues from a head it expects on PostgreSQL only.");
-        await using var connection = await source.OpenConnectionAsync(CancellationToken.None);
-        try
-        {
-            await using var write = new NpgsqlBatch(connection);
-            BeginAndLock(write);
-
-            // A statement after the lock, so its snapshot sees the previous holder's commit (as in LockAndReadHeadAsync).
-            // The head moves only if it is still the expected one, and the rows go in only if it moved: one statement,
-            // so both or neither.
-            var insert = InsertRows(batch.Rows, batch.RecordedAt, """
-                WITH moved AS (
-                    UPDATE access_log_head SET size = $10, subtree_roots = $11, updated_at = $2
-                    WHERE id = 1 AND size = $12 AND subtree_roots = $13
-                    RETURNING 1)
-                INSERT INTO access_log (seq, recorded_at, leaf, leaf_hash, event_kind, case_pseudonym, partner, purpose, decision)
-                SELECT s, $2, l, h, k, c, p, u, d FROM unnest($1, $3, $4, $5, $6, $7, $8, $9) AS t(s, l, h, k, c, p, u, d)
-                WHERE EXISTS (SELECT FROM moved)
-                """);
-            insert.Parameters.Add(new NpgsqlParameter { Value = batch.To.Size });
-            insert.Parameters.Add(new NpgsqlParameter { Value = batch.To.SubtreeRoots, NpgsqlDbType = NpgsqlDbType.Bytea });
-            insert.Parameters.Add(new NpgsqlParameter { Value = batch.From.Size });
-            insert.Parameters.Add(new NpgsqlParameter { Value = batch.From.SubtreeRoots, NpgsqlDbType = NpgsqlDbType.Bytea });
-            write.BatchCommands.Add(insert);
-            write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-
-            // Not cancellable: once the rows are sent, the caller learns the outcome of the commit, not a guess.
-            await write.ExecuteNonQueryAsync(CancellationToken.None);
-            if (insert.RecordsAffected == batch.Count)
-            {
-                return true;
-            }
-
-            if (insert.RecordsAffected == 0)
-            {
-                return false; // the head had moved; the empty transaction committed nothing
-            }
-
-            throw new InvalidOperationException("The access-log batch wrote only part of its rows; it was not acknowledged.");
-        }
-        catch
-        {
-            await RollBackAsync(connection);
-            throw;
-        }
-    }
-
-    private static async Task<long> AppendPostgresAsync(NpgsqlDataSource source, IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt, CancellationToken cancellationToken)
-    {
-        await using var connection = await source.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            var head = await LockAndReadHeadAsync(connection, cancellationToken);
-            await WriteAndCommitAsync(connection, PrepareContinuing(head, records, recordedAt));
-            return head.Size;
-        }
-        catch
-        {
-            await RollBackAsync(connection);
-            throw;
-        }
-    }
-
-    // Two round trips a batch. The first begins the transaction, takes the lock and reads the head; the second sends
-    // the rows, the new head and COMMIT together. The transaction is spelled out in the batches, not an
-    // NpgsqlTransaction, whose commit would be a third round trip. In one batch a failing statement makes the
-    // server skip the rest up to the batch's end, so COMMIT runs only if the rows and the head were written without
-    // error; the batch returns only once COMMIT answered, that is after the commit is durable (synchronous_commit
-    // on), and a batch whose counts are not every row and the one head row is not acknowledged.
-    private static async Task<LogHead> LockAndReadHeadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        // A transaction-level lock ends with the transaction, whatever happens to the connection afterwards (a
-        // session lock on a pooled connection would stay held by the idle connection). The head is read in a
-        // statement after the lock — in the same round trip, but a statement of its own, which in read committed
-        // takes its snapshot when it starts, after the lock is held — so it sees the previous holder's commit.
-        await using var lockAndRead = new NpgsqlBatch(connection);
-        BeginAndLock(lockAndRead);
-        lockAndRead.BatchCommands.Add(new NpgsqlBatchCommand("SELECT size, subtree_roots FROM access_log_head WHERE id = 1"));
-        await using var reader = await lockAndRead.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken); // past the lock's result, to the head's
-        return await ReadHeadAsync(reader, cancellationToken);
-    }
-
-    private static async Task WriteAndCommitAsync(NpgsqlConnection connection, ContinuingBatch batch)
-    {
-        var (rows, recordedAt) = (batch.Rows, batch.RecordedAt);
-        await using var write = new NpgsqlBatch(connection);
-        var insert = InsertRows(rows, recordedAt, """
-            INSERT INTO access_log (seq, recorded_at, leaf, leaf_hash, event_kind, case_pseudonym, partner, purpose, decision)
-            SELECT s, $2, l, h, k, c, p, u, d FROM unnest($1, $3, $4, $5, $6, $7, $8, $9) AS t(s, l, h, k, c, p, u, d)
-            """);
-        write.BatchCommands.Add(insert);
-        var update = new NpgsqlBatchCommand("UPDATE access_log_head SET size = $1, subtree_roots = $2, updated_at = $3 WHERE id = 1");
-        update.Parameters.Add(new NpgsqlParameter { Value = rows.Head.Size });
-        update.Parameters.Add(new NpgsqlParameter { Value = rows.Head.SubtreeRoots, NpgsqlDbType = NpgsqlDbType.Bytea });
-        update.Parameters.Add(new NpgsqlParameter { Value = recordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        write.BatchCommands.Add(update);
-        write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-
-        // Not cancellable: once the rows are sent, the caller learns the outcome of the commit, not a guess.
-        await write.ExecuteNonQueryAsync(CancellationToken.None);
-        if (insert.RecordsAffected != batch.Count || update.RecordsAffected != 1)
-        {
-            throw new InvalidOperationException("The access-log batch did not write every row and the head; it was not acknowledged.");
-        }
-    }
-
-    /// <summary>Begins the batch's transaction (durable commit whatever the server's default) and takes the append lock.</summary>
-    private static void BeginAndLock(NpgsqlBatch batch)
-    {
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN ISOLATION LEVEL READ COMMITTED"));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = on"));
-        var take = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
-        take.Parameters.Add(new NpgsqlParameter { Value = AppendLockKey });
-        batch.BatchCommands.Add(take);
-    }
-
-    /// <summary>The rows as parameters $1 to $9 of <paramref name="sql"/>: seqs, the time, leaves, hashes, then the five indexed columns.</summary>
-    private static NpgsqlBatchCommand InsertRows(PreparedRows rows, DateTimeOffset recordedAt, string sql)
-    {
-        var insert = new NpgsqlBatchCommand(sql);
-        insert.Parameters.Add(new NpgsqlParameter { Value = rows.Seqs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        insert.Parameters.Add(new NpgsqlParameter { Value = recordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        insert.Parameters.Add(new NpgsqlParameter { Value = rows.Leaves, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-        insert.Parameters.Add(new NpgsqlParameter { Value = rows.Hashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-        foreach (var column in new[] { rows.Kinds, rows.Cases, rows.Partners, rows.Purposes, rows.Decisions })
-        {
-            insert.Parameters.Add(new NpgsqlParameter { Value = column, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        }
-
-        return insert;
-    }
-
-    private static Task RollBackAsync(NpgsqlConnection connection) => AccessLogStoreRollback.RollBackAsync(connection);
-
-    private async Task<long> AppendSqliteAsync(IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenSqliteAsync(cancellationToken);
-
-        // BEGIN IMMEDIATE takes SQLite's one write lock before the head is read: the same order across processes.
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
-        LogHead head;
-        await using (var read = new SqliteCommand("SELECT size, subtree_roots FROM access_log_head WHERE id = 1", connection, transaction))
-        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
-        {
-            head = await ReadHeadAsync(reader, cancellationToken);
-        }
-
-        var rows = Prepare(head, records, recordedAt);
-        var at = recordedAt.ToString(SqliteTimeFormat, CultureInfo.InvariantCulture);
-        await using (var insert = new SqliteCommand("""
-            INSERT INTO access_log (seq, recorded_at, leaf, leaf_hash, event_kind, case_pseudonym, partner, purpose, decision)
-            VALUES ($seq, $at, $leaf, $hash, $kind, $case, $partner, $purpose, $decision)
-            """, connection, transaction))
-        {
-            var parameters = new[] { "$seq", "$at", "$leaf", "$hash", "$kind", "$case", "$partner", "$purpose", "$decision" }
-                .Select(name => insert.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
-            for (var i = 0; i < rows.Seqs.Length; i++)
-            {
-                parameters[0].Value = rows.Seqs[i];
-                parameters[1].Value = at;
-                parameters[2].Value = rows.Leaves[i];
-                parameters[3].Value = rows.Hashes[i];
-                parameters[4].Value = rows.Kinds[i];
-                parameters[5].Value = (object?)rows.Cases[i] ?? DBNull.Value;
-                parameters[6].Value = (object?)rows.Partners[i] ?? DBNull.Value;
-                parameters[7].Value = (object?)rows.Purposes[i] ?? DBNull.Value;
-                parameters[8].Value = (object?)rows.Decisions[i] ?? DBNull.Value;
-                await insert.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-
-        await using (var update = new SqliteCommand("UPDATE access_log_head SET size = $size, subtree_roots = $roots, updated_at = $at WHERE id = 1", connection, transaction))
-        {
-            update.Parameters.AddWithValue("$size", rows.Head.Size);
-            update.Parameters.AddWithValue("$roots", rows.Head.SubtreeRoots);
-            update.Parameters.AddWithValue("$at", at);
-            await update.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(CancellationToken.None);
-        return head.Size;
-    }
-
-    /// <summary>Assigns seq = size, size + 1, … and encodes each record as its leaf.</summary>
-    private static PreparedRows Prepare(LogHead head, IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt)
-    {
-        var accumulator = head.Restore();
-        var rows = new PreparedRows(records.Count);
-        for (var i = 0; i < records.Count; i++)
-        {
-            var record = records[i];
-            var seq = head.Size + i;
-            var leaf = AccessRecordEncoding.Encode(seq, recordedAt, record);
-            var hash = MerkleHash.LeafHash(leaf);
-            accumulator.Append(hash);
-            rows.Seqs[i] = seq;
-            rows.Leaves[i] = leaf;
-            rows.Hashes[i] = hash;
-            rows.Kinds[i] = AccessLogNames.Kind(record.Kind);
-            rows.Cases[i] = record.Case?.Value;
-            rows.Partners[i] = record.ActorPartner?.Value;
-            rows.Purposes[i] = record.Purpose?.Value;
-            rows.Decisions[i] = record.Decision == AccessDecision.None ? null : AccessLogNames.Decision(record.Decision);
-        }
-
-        rows.Head = new LogHead(accumulator.Size, accumulator.CopySubtreeRoots());
-        return rows;
+        var postgres = _postgres ?? throw new InvalidOperationException("A batch continues from a head it expects on PostgreSQL only.");
+        return await postgres.TryCommitContinuingAsync(batch);
     }
 
     public async Task<LogHead> ReadHeadAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _engine.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT size, subtree_roots FROM access_log_head WHERE id = 1";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -367,7 +130,7 @@ public sealed class AccessLogStore : IAsyncDisposable
 
     public async Task<IReadOnlyList<StoredCheckpoint>> ReadCheckpointsAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _engine.OpenAsync(cancellationToken);
         return await ReadCheckpointsAsync(connection, null, cancellationToken);
     }
 
@@ -375,13 +138,13 @@ public sealed class AccessLogStore : IAsyncDisposable
     public async Task AddCheckpointAsync(StoredCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _engine.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO access_log_checkpoints (size, root, note, created_at) VALUES (@size, @root, @note, @at) ON CONFLICT (size) DO NOTHING";
         AddParameter(command, "size", checkpoint.Size);
         AddParameter(command, "root", checkpoint.Root);
         AddParameter(command, "note", checkpoint.Note);
-        AddParameter(command, "at", Time(checkpoint.CreatedAt));
+        AddParameter(command, "at", _engine.Time(checkpoint.CreatedAt));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -393,9 +156,9 @@ public sealed class AccessLogStore : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(begin);
         ArgumentNullException.ThrowIfNull(row);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _engine.OpenAsync(cancellationToken);
         // One snapshot for head, checkpoints and rows, so writers go on while the log is verified.
-        await using var transaction = await BeginSnapshotAsync(connection, cancellationToken);
+        await using var transaction = await _engine.BeginSnapshotAsync(connection, cancellationToken);
         var head = await ReadHeadAsync(connection, transaction, cancellationToken);
 
         var checkpoints = await ReadCheckpointsAsync(connection, transaction, cancellationToken);
@@ -428,8 +191,8 @@ public sealed class AccessLogStore : IAsyncDisposable
     /// </summary>
     public async Task<CheckpointBasis> ReadCheckpointBasisAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await BeginSnapshotAsync(connection, cancellationToken);
+        await using var connection = await _engine.OpenAsync(cancellationToken);
+        await using var transaction = await _engine.BeginSnapshotAsync(connection, cancellationToken);
         var head = await ReadHeadAsync(connection, transaction, cancellationToken);
 
         var checkpoints = await ReadCheckpointsAsync(connection, transaction, cancellationToken);
@@ -472,7 +235,7 @@ public sealed class AccessLogStore : IAsyncDisposable
     public async Task<InMemoryLeafHashSource> ReadLeafHashesAsync(long size, CancellationToken cancellationToken)
     {
         var source = new InMemoryLeafHashSource((int)size);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _engine.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT leaf_hash FROM access_log WHERE seq < @size ORDER BY seq";
         AddParameter(command, "size", size);
@@ -489,7 +252,7 @@ public sealed class AccessLogStore : IAsyncDisposable
     public async Task<IReadOnlyList<LoggedRecord>> QueryAsync(AccessLogQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _engine.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         var where = new List<string> { "seq >= @from" };
         AddParameter(command, "from", query.FromSeq);
@@ -548,27 +311,12 @@ public sealed class AccessLogStore : IAsyncDisposable
             return found;
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _engine.OpenAsync(cancellationToken);
         foreach (var chunk in cases.Distinct(StringComparer.Ordinal).Chunk(500))
         {
             await using var command = connection.CreateCommand();
             AddParameter(command, "kind", AccessLogNames.Kind(kind));
-            string match;
-            if (_postgres is not null)
-            {
-                AddParameter(command, "cases", chunk);
-                match = "case_pseudonym = ANY(@cases)";
-            }
-            else
-            {
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    AddParameter(command, string.Create(CultureInfo.InvariantCulture, $"c{i}"), chunk[i]);
-                }
-
-                match = $"case_pseudonym IN ({string.Join(", ", chunk.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"@c{i}")))})";
-            }
-
+            var match = _engine.AnyCase(command, chunk);
             command.CommandText = $"SELECT leaf FROM access_log WHERE {match} AND event_kind = @kind ORDER BY seq";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -580,41 +328,25 @@ public sealed class AccessLogStore : IAsyncDisposable
         return [.. found.OrderBy(r => r.Seq)];
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _engine.DisposeAsync();
+
+    /// <summary>The head as <paramref name="reader"/>, on the head's result, has it.</summary>
+    internal static async Task<LogHead> ReadHeadAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
-        if (_postgres is not null)
+        if (!await reader.ReadAsync(cancellationToken))
         {
-            await _postgres.DisposeAsync();
+            throw new InvalidOperationException("The access log has no head row; the database was not migrated or the row was removed.");
         }
+
+        return new LogHead(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1));
     }
 
-    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    internal static void AddParameter(DbCommand command, string name, object value)
     {
-        if (_postgres is not null)
-        {
-            return await _postgres.OpenConnectionAsync(cancellationToken);
-        }
-
-        return await OpenSqliteAsync(cancellationToken);
-    }
-
-    private async Task<SqliteConnection> OpenSqliteAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_settings.ConnectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-
-            // In WAL mode NORMAL may lose the last commits on power loss; an acknowledged record must survive it.
-            await using var pragma = new SqliteCommand("PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;", connection);
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     private static async Task<IReadOnlyList<StoredCheckpoint>> ReadCheckpointsAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
@@ -638,15 +370,6 @@ public sealed class AccessLogStore : IAsyncDisposable
         return checkpoints;
     }
 
-    /// <summary>
-    /// A read-only snapshot of the log. SQLite: a deferred transaction, which reads a WAL snapshot without taking the
-    /// write lock, so writers go on while the log is read; PostgreSQL: repeatable read.
-    /// </summary>
-    private static async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        connection is SqliteConnection sqlite
-            ? sqlite.BeginTransaction(deferred: true)
-            : await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-
     private static async Task<LogHead> ReadHeadAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
@@ -655,46 +378,55 @@ public sealed class AccessLogStore : IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await ReadHeadAsync(reader, cancellationToken);
     }
+}
 
-    private static async Task<LogHead> ReadHeadAsync(DbDataReader reader, CancellationToken cancellationToken)
+/// <summary>
+/// A batch's rows as both engines write them: seq = size, size + 1, …, each record encoded as its leaf, its leaf hash,
+/// the indexed columns, and the head the log has after them.
+/// </summary>
+internal sealed class PreparedRows(int count)
+{
+    public long[] Seqs { get; } = new long[count];
+    public byte[][] Leaves { get; } = new byte[count][];
+    public byte[][] Hashes { get; } = new byte[count][];
+    public string[] Kinds { get; } = new string[count];
+    public string?[] Cases { get; } = new string?[count];
+    public string?[] Partners { get; } = new string?[count];
+    public string?[] Purposes { get; } = new string?[count];
+    public string?[] Decisions { get; } = new string?[count];
+    public LogHead Head { get; private set; } = new(0, []);
+
+    /// <summary>Assigns seq = size, size + 1, … and encodes each record as its leaf.</summary>
+    public static PreparedRows Encode(LogHead head, IReadOnlyList<AccessRecord> records, DateTimeOffset recordedAt)
     {
-        if (!await reader.ReadAsync(cancellationToken))
+        var accumulator = head.Restore();
+        var rows = new PreparedRows(records.Count);
+        for (var i = 0; i < records.Count; i++)
         {
-            throw new InvalidOperationException("The access log has no head row; the database was not migrated or the row was removed.");
+            var record = records[i];
+            var seq = head.Size + i;
+            var leaf = AccessRecordEncoding.Encode(seq, recordedAt, record);
+            var hash = MerkleHash.LeafHash(leaf);
+            accumulator.Append(hash);
+            rows.Seqs[i] = seq;
+            rows.Leaves[i] = leaf;
+            rows.Hashes[i] = hash;
+            rows.Kinds[i] = AccessLogNames.Kind(record.Kind);
+            rows.Cases[i] = record.Case?.Value;
+            rows.Partners[i] = record.ActorPartner?.Value;
+            rows.Purposes[i] = record.Purpose?.Value;
+            rows.Decisions[i] = record.Decision == AccessDecision.None ? null : AccessLogNames.Decision(record.Decision);
         }
 
-        return new LogHead(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1));
-    }
-
-    private object Time(DateTimeOffset at) =>
-        _postgres is not null ? at.ToUniversalTime() : at.ToUniversalTime().ToString(SqliteTimeFormat, CultureInfo.InvariantCulture);
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
-
-    internal sealed class PreparedRows(int count)
-    {
-        public long[] Seqs { get; } = new long[count];
-        public byte[][] Leaves { get; } = new byte[count][];
-        public byte[][] Hashes { get; } = new byte[count][];
-        public string[] Kinds { get; } = new string[count];
-        public string?[] Cases { get; } = new string?[count];
-        public string?[] Partners { get; } = new string?[count];
-        public string?[] Purposes { get; } = new string?[count];
-        public string?[] Decisions { get; } = new string?[count];
-        public LogHead Head { get; set; } = new(0, []);
+        rows.Head = new LogHead(accumulator.Size, accumulator.CopySubtreeRoots());
+        return rows;
     }
 }
 
 /// <summary>A batch encoded to continue from the head an instance expects (<see cref="AccessLogStore.PrepareContinuing"/>), not yet written.</summary>
 public sealed class ContinuingBatch
 {
-    internal ContinuingBatch(LogHead from, AccessLogStore.PreparedRows rows, int count, DateTimeOffset recordedAt)
+    internal ContinuingBatch(LogHead from, PreparedRows rows, int count, DateTimeOffset recordedAt)
     {
         From = from;
         Rows = rows;
@@ -708,58 +440,9 @@ public sealed class ContinuingBatch
     /// <summary>The head the log has once the batch is committed.</summary>
     public LogHead To => Rows.Head;
 
-    internal AccessLogStore.PreparedRows Rows { get; }
+    internal PreparedRows Rows { get; }
 
     internal int Count { get; }
 
     internal DateTimeOffset RecordedAt { get; }
-}
-
-/// <summary>A batch begun on PostgreSQL: its transaction holds the append lock and has read the head it continues from.</summary>
-public sealed class BegunBatch : IAsyncDisposable
-{
-    internal BegunBatch(NpgsqlConnection connection, LogHead head)
-    {
-        Connection = connection;
-        Head = head;
-    }
-
-    public LogHead Head { get; }
-
-    internal NpgsqlConnection Connection { get; }
-
-    /// <summary>Committed or rolled back; a batch disposed before it ended is rolled back.</summary>
-    internal bool Ended { get; set; }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!Ended)
-        {
-            await AccessLogStoreRollback.RollBackAsync(Connection);
-        }
-
-        await Connection.DisposeAsync();
-    }
-}
-
-/// <summary>Ends a batch's transaction on its connection after a failure, not when the pool next hands the connection out.</summary>
-internal static class AccessLogStoreRollback
-{
-    public static async Task RollBackAsync(NpgsqlConnection connection)
-    {
-        if (connection.State != ConnectionState.Open)
-        {
-            return; // a broken connection: the server ends the transaction with the session
-        }
-
-        try
-        {
-            await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
-            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
-        {
-            // The connection went meanwhile; the server ends the transaction with the session.
-        }
-    }
 }

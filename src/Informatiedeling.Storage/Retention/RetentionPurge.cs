@@ -5,7 +5,6 @@ using Informatiedeling.Retention;
 using Informatiedeling.Storage.AccessLog;
 using Informatiedeling.Storage.Cases;
 using Informatiedeling.Storage.Keys;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
@@ -58,7 +57,10 @@ public sealed class RetentionPurge(
     /// <summary>The subject of a Purge record: this prefix, then the purged categories, comma-separated.</summary>
     public const string SubjectPrefix = "categories:";
 
-    private const long RetentionLockKey = 0x696e666f_72657431; // "inforet1"
+    // How runs keep out of each other's way: row locks on PostgreSQL, a lock file for the whole run on SQLite.
+    private readonly IPurgeClaims _claims = settings.Provider == StorageProvider.PostgreSql
+        ? new PostgresPurgeClaims()
+        : new SqlitePurgeClaims(settings.ConnectionString);
 
     /// <summary>Every closed case with categories due now and no active hold, with what is due (nothing is changed).</summary>
     public async Task<(IReadOnlyList<DuePurge> Due, int Held)> PlanAsync(CancellationToken cancellationToken)
@@ -112,9 +114,7 @@ public sealed class RetentionPurge(
         try
         {
             // On SQLite there are no row locks: runs on one file take turns for the whole run.
-            await using var gate = settings.Provider == StorageProvider.Sqlite
-                ? await DatabaseLock.AcquireAsync(settings.Provider, settings.ConnectionString, RetentionLockKey, LockFile(), cancellationToken)
-                : null;
+            using var gate = _claims.HoldRun();
             var (due, held) = await PlanAsync(cancellationToken);
             var done = new List<PurgedCase>();
             var skipped = 0;
@@ -149,22 +149,10 @@ public sealed class RetentionPurge(
     private async Task<(List<PurgedCase> Done, int Skipped)> PurgeBatchAsync(DuePurge[] batch, string actor, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var names = batch.Select(b => b.Case.Value).ToArray();
-        var claimed = names.ToHashSet(StringComparer.Ordinal);
-        IDbContextTransaction? transaction = null;
+        // 1. Claim the cases for this run; on PostgreSQL rows another run holds are skipped, not waited for.
+        var (claimed, transaction) = await _claims.ClaimAsync(db, batch.Select(b => b.Case.Value).ToArray(), cancellationToken);
         try
         {
-            if (settings.Provider == StorageProvider.PostgreSql)
-            {
-                // Claim the cases for this run; rows another run holds are skipped, not waited for. Placing a legal hold
-                // references the case row and so waits for this transaction (and the check below sees holds before it).
-                transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                claimed = (await db.Database
-                        .SqlQuery<string>($"SELECT pseudonym AS \"Value\" FROM cases WHERE pseudonym = ANY({names}) ORDER BY pseudonym FOR UPDATE SKIP LOCKED")
-                        .ToListAsync(cancellationToken))
-                    .ToHashSet(StringComparer.Ordinal);
-            }
-
             // Another run may have purged some of these, or a hold may have been placed, since the plan was made.
             var now = time.GetUtcNow();
             var set = policy.Current.Set;
@@ -219,7 +207,8 @@ public sealed class RetentionPurge(
                     .. work.Where(w => w.Last).Select(w => (w.Case.Case.Value, AccessLogJustifications.KeyCategory))],
                 cancellationToken);
 
-            // 4. The case database, in one transaction: ciphertexts gone, the facts recorded, the notice for partners.
+            // 4. The case database, in one transaction (the claim's, where it holds one): ciphertexts gone, the facts
+            // recorded, the notice for partners.
             transaction ??= await db.Database.BeginTransactionAsync(cancellationToken);
             var done = await WriteRowsAsync(db, work, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -330,9 +319,6 @@ public sealed class RetentionPurge(
         return rows.GroupBy(r => r.Case, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(r => r.Category).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
     }
-
-    private string LockFile() =>
-        Path.GetFullPath(new SqliteConnectionStringBuilder(settings.ConnectionString).DataSource) + ".retention.lock";
 
     /// <summary>A case of a batch: its categories due now, and whether they are the last it has.</summary>
     private sealed record PurgeWork(DuePurge Case, IReadOnlyList<CategoryRetention> Categories, bool Last);
