@@ -14,6 +14,10 @@ internal static class Problems
         Extensions = { ["problems"] = problems },
     });
 
+    /// <summary>One problem, told in the detail alone.</summary>
+    public static BadRequestProblem BadRequest(string title, string detail) =>
+        new(new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = title, Detail = detail });
+
     /// <summary>A request whose members were refused, each named by its path in the body (never its value).</summary>
     public static BadRequestProblem Invalid(string title, IReadOnlyDictionary<string, string[]> errors) => new(new ProblemDetails
     {

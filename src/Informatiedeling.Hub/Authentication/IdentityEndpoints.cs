@@ -23,21 +23,19 @@ internal static class IdentityEndpoints
 
         if (app.Services.GetService<DevelopmentIssuer>() is not null)
         {
-            app.MapPost("/dev/token", async Task<Results<Ok<DevelopmentToken>, ProblemHttpResult>> (
+            app.MapPost("/dev/token", async Task<Results<Ok<DevelopmentToken>, BadRequestProblem>> (
                     DevelopmentTokenRequest request, DevelopmentIssuer issuer, PolicyHolder policy, HttpContext http, Hosting.RequestBodyAudit audit) =>
                 {
                     if (!policy.Current.Vocabulary.Partners.TryGetIndex(request.Partner!, out _))
                     {
                         await audit.RecordAsync(http, http.GetEndpoint(), http.Request.RouteValues, http.RequestAborted);
-                        return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown partner",
-                            detail: $"'{Problems.Printable(request.Partner!)}' is not a party to the convenant.");
+                        return Problems.BadRequest("Unknown partner", $"'{Problems.Printable(request.Partner!)}' is not a party to the convenant.");
                     }
 
                     if (request.Function is not null && !string.Equals(request.Function, PartnerClaims.PrivacyOfficer, StringComparison.Ordinal))
                     {
                         await audit.RecordAsync(http, http.GetEndpoint(), http.Request.RouteValues, http.RequestAborted);
-                        return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown function",
-                            detail: $"The hub knows the function '{PartnerClaims.PrivacyOfficer}' only.");
+                        return Problems.BadRequest("Unknown function", $"The hub knows the function '{PartnerClaims.PrivacyOfficer}' only.");
                     }
 
                     var lifetime = TimeSpan.FromHours(1);
