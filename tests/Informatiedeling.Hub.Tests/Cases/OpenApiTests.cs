@@ -42,6 +42,12 @@ public sealed class OpenApiTests
             ("/cases/{pseudonym}/invitations/{partner}", "delete", ["204", "400", "403", "404"]),
             ("/cases/{pseudonym}/closure", "post", ["200", "400", "403", "404", "409"]),
             ("/monitoring", "get", ["200", "400", "403"]),
+            ("/cases", "post", ["200", "201", "400", "403", "404", "409"]),
+            ("/cases/{pseudonym}/holds", "post", ["201", "400", "403", "404", "409"]),
+            ("/cases/{pseudonym}/holds/{id}", "delete", ["204", "403", "404", "409"]),
+            ("/retention/holds", "get", ["200", "403"]),
+            ("/retention/upcoming", "get", ["200", "400", "403"]),
+            ("/retention/purge-notices", "get", ["200", "400"]),
         ];
         foreach (var (path, method, statuses) in lifecycle)
         {
