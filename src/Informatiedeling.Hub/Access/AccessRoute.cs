@@ -1,4 +1,5 @@
 using Informatiedeling.AccessLog.Records;
+using Informatiedeling.Policy;
 using Informatiedeling.Policy.Engine;
 using Informatiedeling.Storage.Cases;
 
@@ -17,15 +18,18 @@ internal enum StandingScope
 /// <summary>
 /// What a route hands the gate: the operation it is recorded under, the action of actions.yaml it performs (none for
 /// a read under a purpose, mere standing, or a route about no case), the kind of access-log record, where standing is
-/// judged, and the title of a 403. Also endpoint metadata, so that a refused request body is recorded under the same
-/// operation.
+/// judged, whether the action also needs standing on the case (an action that needs no role of itself, such as adding a
+/// report to an open file), whether only the privacy officer may use it, and the title of a 403. Also endpoint
+/// metadata, so that a refused request body is recorded under the same operation and the tests find every route.
 /// </summary>
 internal sealed record AccessRoute(
     string Operation,
     string? Action = null,
     AccessEventKind Kind = AccessEventKind.AccessDecision,
     StandingScope Scope = StandingScope.CurrentStep,
-    string RefusedTitle = "Not allowed on this case");
+    string RefusedTitle = "Not allowed on this case",
+    bool RequiresStanding = false,
+    bool PrivacyOfficerOnly = false);
 
 /// <summary>A request let through the gate: who, under which policy set, when, for which route, and the rule that let it through.</summary>
 internal record Access
@@ -41,8 +45,8 @@ internal record Access
     /// <summary>The rule that let the request through; recorded with its permit, and with an error or conflict after it.</summary>
     public Explanation? Rule { get; init; }
 
-    /// <summary>The role recorded for a route about no case (the privacy officer's function); on a case, its RASCI role.</summary>
-    public string? Role { get; init; }
+    /// <summary>The role recorded: on a case the caller's RASCI role there, else what it acts as (the privacy officer's function).</summary>
+    public virtual string? Role { get; init; }
 
     /// <summary>The declared purpose, for reads and figures.</summary>
     public string? Purpose { get; init; }
@@ -54,6 +58,12 @@ internal sealed record CaseAccess : Access
     public required CaseState State { get; init; }
 
     public required CaseStanding Standing { get; init; }
+
+    public override string? Role
+    {
+        get => Standing.Role?.Name();
+        init { }
+    }
 }
 
 /// <summary>A read let through the gate: the engine's decision on the purpose and categories, and what else was asked.</summary>

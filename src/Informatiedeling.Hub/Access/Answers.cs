@@ -1,4 +1,5 @@
 using System.Reflection;
+using Informatiedeling.Policy.Engine;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
@@ -58,9 +59,10 @@ internal sealed class NotFoundProblem(ProblemDetails details) : ProblemAnswer(de
 /// The gate's refusal of a case request: 404 for a case the caller has no standing on (exactly as for one that does
 /// not exist), 403 with rule and article for one it may see but not act on thus. Recorded before it is answered.
 /// </summary>
-internal sealed class Refusal(ProblemDetails details) : ProblemAnswer(details), IEndpointMetadataProvider
+internal sealed class Refusal(ProblemDetails details, Explanation? rule = null) : ProblemAnswer(details), IEndpointMetadataProvider
 {
-    public bool Hidden => StatusCode == StatusCodes.Status404NotFound;
+    /// <summary>The rule that refused, for the hub's own log; null for a case that is not there.</summary>
+    public Explanation? Rule => rule;
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         Describe(builder, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);

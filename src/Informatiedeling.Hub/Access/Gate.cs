@@ -16,7 +16,7 @@ namespace Informatiedeling.Hub.Access;
 /// that through the gate as well. A caller without standing on a case gets the answer for a case that does not
 /// exist, from here alone. What differs per route is its <see cref="AccessRoute"/>.
 /// </summary>
-internal sealed class Gate(PolicyHolder policy, CaseDirectory cases, IAccessLog accessLog, TimeProvider time, ILogger<Gate> logger)
+internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAccessLog accessLog, TimeProvider time, ILogger<Gate> logger)
 {
     /// <summary>A route about no case (a feed, say): any admitted partner, nothing decided yet.</summary>
     public Access Enter(ClaimsPrincipal user, AccessRoute route) => new()
@@ -30,6 +30,11 @@ internal sealed class Gate(PolicyHolder policy, CaseDirectory cases, IAccessLog 
     /// <summary>The privacy officer's routes: only a caller whose issuer asserted that function; anyone else is refused, and that is recorded.</summary>
     public async Task<Entry<Access, ForbiddenProblem>> EnterAsPrivacyOfficerAsync(ClaimsPrincipal user, AccessRoute route, CancellationToken cancellationToken)
     {
+        if (!route.PrivacyOfficerOnly)
+        {
+            throw new InvalidOperationException($"The route '{route.Operation}' is not marked as the privacy officer's.");
+        }
+
         var access = Enter(user, route);
         if (access.Caller.PrivacyOfficer)
         {
@@ -37,7 +42,7 @@ internal sealed class Gate(PolicyHolder policy, CaseDirectory cases, IAccessLog 
         }
 
         // A refusal by function is an access decision, whatever kind of record the route's permits are.
-        Retention.RetentionMessages.NotPrivacyOfficer(logger, access.Caller.Partner, route.Operation);
+        NotPrivacyOfficer(logger, access.Caller.Partner, route.Operation);
         await RecordAsync(access with { Route = route with { Kind = AccessEventKind.AccessDecision } }, AccessDecision.Deny, null, cancellationToken);
         return new(null, new ForbiddenProblem(new()
         {
@@ -105,8 +110,9 @@ internal sealed class Gate(PolicyHolder policy, CaseDirectory cases, IAccessLog 
     /// <summary>Mere standing on a case (its summary): any role in its current step, I included; a shell partner only while invited.</summary>
     public async Task<Entry<CaseAccess, NotFoundProblem>> EnterStandingAsync(ClaimsPrincipal user, AccessRoute route, string pseudonym, CancellationToken cancellationToken)
     {
-        var (access, refusal) = await EnterCaseAsync(user, route, pseudonym, cancellationToken);
-        return access is null ? new(null, new NotFoundProblem(refusal!.Value)) : new(access, null);
+        // Standing alone never refuses with 403: every refusal of it hides the case (PolicyEngine.DecideStanding).
+        var (access, _) = await EnterCaseAsync(user, route, pseudonym, cancellationToken);
+        return access is null ? new(null, new NotFoundProblem(Problems.CaseNotFound())) : new(access, null);
     }
 
     /// <summary>An action of actions.yaml on a case (<see cref="AccessRoute.Action"/>), on the standing its <see cref="AccessRoute.Scope"/> names.</summary>
@@ -119,11 +125,9 @@ internal sealed class Gate(PolicyHolder policy, CaseDirectory cases, IAccessLog 
     /// </summary>
     public async Task<Entry<CaseRead, BadRequestProblem, Refusal>> EnterReadAsync(ClaimsPrincipal user, AccessRoute route, string pseudonymText, ReadQuestion question, CancellationToken cancellationToken)
     {
-        var caller = Caller.Of(user);
-        var engine = policy.Current;
-        var now = time.GetUtcNow();
+        var access = Enter(user, route);
+        var (caller, engine, now) = (access.Caller, access.Engine, access.Now);
         var pseudonym = CasePseudonym.TryParse(pseudonymText, out var parsed) ? parsed : (CasePseudonym?)null;
-        var access = new Access { Caller = caller, Engine = engine, Now = now, Route = route };
         if (string.IsNullOrWhiteSpace(question.Purpose))
         {
             await RecordAsync(access, AccessDecision.Error, null, cancellationToken, about: pseudonym);
@@ -161,8 +165,8 @@ internal sealed class Gate(PolicyHolder policy, CaseDirectory cases, IAccessLog 
 
         if (decision.UnknownKind != IdentifierKind.None)
         {
-            await RecordAsync(onCase, AccessDecision.Deny, decision.Rule, cancellationToken, categories: categories);
-            return new(null, null, new Refusal(Problems.Forbidden("Request refused", decision.Describe(decision.Rule), decision.Rule)));
+            await RecordAsync(onCase, AccessDecision.Deny, decision.Rule, cancellationToken, categories: categories, purpose: purpose);
+            return new(null, null, new Refusal(Problems.Forbidden("Request refused", decision.Describe(decision.Rule), decision.Rule), decision.Rule));
         }
 
         return new(new CaseRead(onCase with { Rule = decision.Rule, Purpose = purpose }, decision, question.Fields, question.Justification), null, null);
@@ -175,7 +179,7 @@ internal sealed class Gate(PolicyHolder policy, CaseDirectory cases, IAccessLog 
     {
         var e = new AccessEvent(
             access.Route.Operation, decision, about ?? (access as CaseAccess)?.State.Pseudonym, rule,
-            (access as CaseAccess)?.Standing.Role?.Name() ?? access.Role, purpose ?? access.Purpose, subject, categories);
+            access.Role, purpose ?? access.Purpose, subject, categories);
         var at = time.GetUtcNow();
         var record = access.Route.Kind == AccessEventKind.LegalHold
             ? AccessRecords.LegalHold(access.Caller, access.Engine, at, e)
@@ -216,7 +220,7 @@ internal sealed class Gate(PolicyHolder policy, CaseDirectory cases, IAccessLog 
         Access access, Explanation rule, ProblemDetails answer, CancellationToken cancellationToken, string? subject = null, IReadOnlyList<string>? categories = null)
     {
         await RecordAsync(access, AccessDecision.Deny, rule, cancellationToken, subject, categories);
-        return new Refusal(answer);
+        return new Refusal(answer, rule);
     }
 
     /// <summary>Something the request names on the case does not exist (an invitation, a hold): recorded as an error, answered 404.</summary>
@@ -258,7 +262,15 @@ internal sealed class Gate(PolicyHolder policy, CaseDirectory cases, IAccessLog 
         if (!decision.Permitted)
         {
             await RecordAsync(onCase, AccessDecision.Deny, decision.Rule, cancellationToken);
-            return new(null, new Refusal(decision.CaseHidden ? Problems.CaseNotFound() : Problems.Forbidden(route.RefusedTitle, decision.Describe(), decision.Rule)));
+            return new(null, new Refusal(decision.CaseHidden ? Problems.CaseNotFound() : Problems.Forbidden(route.RefusedTitle, decision.Describe(), decision.Rule), decision.Rule));
+        }
+
+        if (route.RequiresStanding && route.Action is not null
+            && engine.DecideStanding(access.Caller.PartnerId, standing.Role, access.Now, standing.InvitedUntil) is { Permitted: false } without)
+        {
+            // The action needs no role of itself, but acting on this file does: without standing, the case is not there.
+            await RecordAsync(onCase, AccessDecision.Deny, without.Rule, cancellationToken);
+            return new(null, new Refusal(Problems.CaseNotFound(), without.Rule));
         }
 
         return new(onCase, null);
@@ -295,7 +307,7 @@ internal sealed class Gate(PolicyHolder policy, CaseDirectory cases, IAccessLog 
     private static Decision Decide(
         PolicyEngine engine, Caller caller, (CaseState State, CaseStanding Standing)? found, string purpose, IReadOnlyList<string>? categories,
         DateTimeOffset now, string? justification) =>
-        DecisionInput.Decide(engine, caller.Partner, found?.Standing.Role?.Name(), found?.State.Step ?? Cases.CaseBroker.IntakeStep,
+        DecisionInput.Decide(engine, caller.Partner, found?.Standing.Role?.Name(), found?.State.Step ?? engine.Vocabulary.Steps.Names[0],
             found?.State.Status == CaseStatus.Closed ? "closed" : "open", purpose, categories, now, found?.Standing.InvitedUntil, justification);
 
     /// <summary>The default RASCI's other roles of the partner in the step, when the case still holds that default's role.</summary>
@@ -324,5 +336,7 @@ internal sealed class Gate(PolicyHolder policy, CaseDirectory cases, IAccessLog 
 
         return null;
     }
-}
 
+    [LoggerMessage(6004, LogLevel.Warning, "A request by {Partner} for the privacy officer's route {Operation} was refused: the caller is not the privacy officer")]
+    private static partial void NotPrivacyOfficer(ILogger logger, string partner, string operation);
+}

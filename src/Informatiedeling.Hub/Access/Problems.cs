@@ -54,6 +54,7 @@ internal static class Problems
     /// <summary>The same answer for a case that does not exist and one the caller holds no role on.</summary>
     public static ProblemDetails CaseNotFound() => NotFound("Case not found", "There is no case with this pseudonym that you may see.");
 
-    /// <summary>An identifier a caller typed, echoed in a problem: cut to a field id's length, control characters dropped.</summary>
-    public static string Printable(string text) => new([.. text.Take(130).Where(c => !char.IsControl(c))]);
+    /// <summary>An identifier a caller typed, echoed in a problem: cut to a field id's length, control and formatting (bidi) characters dropped.</summary>
+    public static string Printable(string text) =>
+        new([.. text.Take(130).Where(c => !char.IsControl(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format)]);
 }

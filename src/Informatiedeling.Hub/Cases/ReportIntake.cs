@@ -17,7 +17,7 @@ namespace Informatiedeling.Hub.Cases;
 /// </summary>
 internal sealed class ReportIntake(Gate gate, ClientFileStore files)
 {
-    public static readonly AccessRoute AddReport = new("case.add-report", CaseBroker.IntakeAction);
+    public static readonly AccessRoute AddReport = new("case.add-report", CaseBroker.IntakeAction, RequiresStanding: true);
 
     public async Task<Results<Created<IntakeResult>, Ok<IntakeResult>, BadRequestProblem, Refusal, ConflictProblem>> AddAsync(
         ClaimsPrincipal user, CasePseudonym pseudonym, IReadOnlyDictionary<string, string> fields, CancellationToken cancellationToken)
@@ -26,13 +26,6 @@ internal sealed class ReportIntake(Gate gate, ClientFileStore files)
         if (access is null)
         {
             return refusal!;
-        }
-
-        // Taking in a report needs no role of itself; adding to a file needs standing on it, as reading it does.
-        var standing = access.Engine.DecideStanding(access.Caller.PartnerId, access.Standing.Role, access.Now, access.Standing.InvitedUntil);
-        if (!standing.Permitted)
-        {
-            return await gate.RefuseAsync(access, standing.Rule, Problems.CaseNotFound(), cancellationToken);
         }
 
         var v = access.Engine.Vocabulary;

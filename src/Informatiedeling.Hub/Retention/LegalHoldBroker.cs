@@ -118,7 +118,8 @@ internal sealed class LegalHoldBroker(Gate gate, LegalHoldStore holds, LegalHold
         await gate.PermitAsync(access, cancellationToken, id.ToString("N"));
         if (!await holds.LiftAsync(id, partner, cancellationToken))
         {
-            return Problems.Conflict(NoLongerActive.Title, NoLongerActive.Detail);
+            // Lifted by a concurrent request after this one was recorded: the record of this lift says it did nothing.
+            return await gate.ConflictAsync(access, NoLongerActive.Title, NoLongerActive.Detail, cancellationToken, id.ToString("N"));
         }
 
         RetentionMessages.HoldLifted(logger, id, partner);
@@ -127,7 +128,7 @@ internal sealed class LegalHoldBroker(Gate gate, LegalHoldStore holds, LegalHold
 
     private Refusal Refused(ClaimsPrincipal user, Refusal refusal)
     {
-        RetentionMessages.HoldRefused(logger, Caller.Of(user).Partner, (refusal.Value.Extensions.TryGetValue("rule", out var rule) ? rule as string : null) ?? "case-not-found");
+        RetentionMessages.HoldRefused(logger, Caller.Of(user).Partner, refusal.Rule?.RuleId ?? "case-not-found");
         return refusal;
     }
 

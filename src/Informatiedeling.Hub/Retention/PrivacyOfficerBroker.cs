@@ -23,8 +23,8 @@ internal sealed class PrivacyOfficerBroker(
     RetentionOverview overview,
     DatabaseClock clock)
 {
-    public static readonly AccessRoute Holds = new("retention.holds.read", Kind: AccessEventKind.LegalHold);
-    public static readonly AccessRoute Upcoming = new("retention.upcoming.read");
+    public static readonly AccessRoute Holds = new("retention.holds.read", Kind: AccessEventKind.LegalHold, PrivacyOfficerOnly: true);
+    public static readonly AccessRoute Upcoming = new("retention.upcoming.read", PrivacyOfficerOnly: true);
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
 

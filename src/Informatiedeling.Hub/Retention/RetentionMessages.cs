@@ -11,7 +11,4 @@ internal static partial class RetentionMessages
 
     [LoggerMessage(6003, LogLevel.Warning, "A legal hold by {Partner} was refused under rule {Rule}")]
     public static partial void HoldRefused(ILogger logger, string partner, string rule);
-
-    [LoggerMessage(6004, LogLevel.Warning, "A request by {Partner} for the privacy officer's route {Operation} was refused: the caller is not the privacy officer")]
-    public static partial void NotPrivacyOfficer(ILogger logger, string partner, string operation);
 }

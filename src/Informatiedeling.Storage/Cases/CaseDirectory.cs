@@ -13,11 +13,6 @@ public readonly record struct CaseStanding(Role? Role, DateTimeOffset? InvitedUn
 /// <summary>Cases' state and the roles partners hold on them.</summary>
 public sealed class CaseDirectory(IDbContextFactory<HubDbContext> factory)
 {
-    // Every read runs these two: compiled once per instance (a compiled query belongs to one model, and tests run
-    // both engines in one process), so a read spends nothing on building and looking up the query's expression.
-    private readonly Func<HubDbContext, string, CancellationToken, Task<CaseRow?>> _find = EF.CompileAsyncQuery(
-        (HubDbContext db, string pseudonym, CancellationToken _) => db.Cases.AsNoTracking().SingleOrDefault(c => c.Pseudonym == pseudonym));
-
     // Role and invitation as subqueries of the case's row, in one round trip: both are keyed on the case, so there
     // is at most one of each; no case row, no role and no invitation.
     private readonly Func<HubDbContext, string, string, string, CancellationToken, Task<StandingRow?>> _standing = EF.CompileAsyncQuery(
@@ -76,8 +71,8 @@ public sealed class CaseDirectory(IDbContextFactory<HubDbContext> factory)
     }
 
     /// <summary>
-    /// The case and <paramref name="partner"/>'s standing in the case's current step, as <see cref="FindAsync"/> and
-    /// then <see cref="StandingAsync"/> give them, but with one context and one query; null for no such case.
+    /// The case and <paramref name="partner"/>'s standing in its current step (as <see cref="StandingAsync"/> gives it),
+    /// with one context and one query; null for no such case.
     /// </summary>
     public async Task<(CaseState State, CaseStanding Standing)?> FindWithStandingAsync(CasePseudonym pseudonym, string partner, CancellationToken cancellationToken)
     {
@@ -87,13 +82,6 @@ public sealed class CaseDirectory(IDbContextFactory<HubDbContext> factory)
             ? null
             : (new CaseState(pseudonym, row.Step, row.Status == "closed" ? CaseStatus.Closed : CaseStatus.Open),
                 new CaseStanding(row.Role is { } role && Roles.TryParse(role, out var parsed) ? parsed : null, row.InvitedUntil));
-    }
-
-    public async Task<CaseState?> FindAsync(CasePseudonym pseudonym, CancellationToken cancellationToken)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var row = await _find(db, pseudonym.Value, cancellationToken);
-        return row is null ? null : new CaseState(pseudonym, row.Step, row.Status == "closed" ? CaseStatus.Closed : CaseStatus.Open);
     }
 
     /// <summary>Gives a new case the default RASCI of every step (shell partners come in by invitation only).</summary>

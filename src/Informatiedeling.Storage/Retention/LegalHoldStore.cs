@@ -1,5 +1,4 @@
 using Informatiedeling.Cases;
-using Informatiedeling.Policy;
 using Microsoft.EntityFrameworkCore;
 
 namespace Informatiedeling.Storage.Retention;

@@ -42,3 +42,31 @@ public sealed class GateCoverageTests
         Assert.Equal(operations.Count, operations.Distinct(StringComparer.Ordinal).Count());
     }
 }
+
+/// <summary>
+/// The privacy officer's routes are marked as such, and the gate refuses every one of them to a caller without the
+/// function, recording the refusal: a route marked but forgetting the check, or checking but not marked, fails here.
+/// </summary>
+public sealed class PrivacyOfficerRouteTests
+{
+    [Fact]
+    public async Task Every_route_marked_for_the_privacy_officer_refuses_and_records_a_partner_without_the_function()
+    {
+        await using var hub = await Cases.CaseHub.StartAsync("sqlite");
+        var marked = hub.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<AccessRoute>() is { PrivacyOfficerOnly: true })
+            .ToList();
+        Assert.Equal(["/retention/holds", "/retention/upcoming"], marked.Select(e => "/" + e.RoutePattern.RawText!.Trim('/')).Order(StringComparer.Ordinal));
+
+        foreach (var endpoint in marked)
+        {
+            var path = "/" + endpoint.RoutePattern.RawText!.Trim('/');
+            var operation = endpoint.Metadata.GetMetadata<AccessRoute>()!.Operation;
+            using var refused = await hub.SendAsync("zvh", HttpMethod.Get, path);
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Contains("privacy officer", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            var records = await hub.LogAsync(r => r.Operation == operation);
+            Assert.Equal(Informatiedeling.AccessLog.Records.AccessDecision.Deny, Assert.Single(records).Record.Decision);
+        }
+    }
+}
