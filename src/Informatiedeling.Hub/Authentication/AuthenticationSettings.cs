@@ -60,6 +60,26 @@ public sealed class TrustedIssuer
 
     /// <summary>The shortest time between two refreshes of the provider's signing keys (on an unknown key id).</summary>
     public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The hub as this provider's client for people signing in with a browser (authorization code with PKCE). Absent:
+    /// the provider's organisation is not offered on the sign-in page; its systems still use bearer tokens.
+    /// </summary>
+    public BrowserClient? Browser { get; set; }
+}
+
+/// <summary>The hub's registration at a provider for browser sign-in.</summary>
+public sealed class BrowserClient
+{
+    /// <summary>What the sign-in page calls the organisation, e.g. "Politie".</summary>
+    [Required]
+    public string DisplayName { get; set; } = "";
+
+    [Required]
+    public string ClientId { get; set; } = "";
+
+    /// <summary>A confidential client's secret (mounted from a secret store); empty for a public client, which PKCE protects.</summary>
+    public string? ClientSecret { get; set; }
 }
 
 /// <summary>A built-in issuer for local use without any provider. Refused outside the Development environment.</summary>

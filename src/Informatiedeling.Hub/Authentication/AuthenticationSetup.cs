@@ -21,6 +21,9 @@ internal static partial class AuthenticationSetup
     private const string Rejecting = "no-trusted-issuer";
     private const string DevelopmentScheme = "issuer:development";
 
+    /// <summary>The development issuer's bearer scheme, whose validation development sign-in reuses.</summary>
+    public const string DevelopmentSchemeName = DevelopmentScheme;
+
     /// <summary>Signature algorithms accepted: RSA and ECDSA only. Never <c>none</c>, never HMAC (a shared key is no proof of origin).</summary>
     private static readonly string[] AsymmetricAlgorithms =
     [
@@ -64,6 +67,7 @@ internal static partial class AuthenticationSetup
         if (settings.DevelopmentIssuer.Enabled)
         {
             builder.Services.AddSingleton<DevelopmentIssuer>();
+            builder.Services.AddSingleton<DevelopmentSignIn>();
             schemes[DevelopmentIssuer.IssuerName] = DevelopmentScheme;
             authentication.AddJwtBearer(DevelopmentScheme, jwt =>
             {
@@ -75,8 +79,12 @@ internal static partial class AuthenticationSetup
                 .Configure<DevelopmentIssuer>((jwt, issuer) => jwt.TokenValidationParameters.IssuerSigningKey = issuer.SigningKey);
         }
 
-        // Routes require an admitted caller; what the caller may do is the gate's to decide (Access/Gate), never a policy here.
-        builder.Services.AddAuthorization();
+        AddBrowserSignIn(builder, authentication, settings);
+
+        // Routes require an admitted caller; what the caller may do is the gate's to decide (Access/Gate), never a policy
+        // here. The API takes bearer tokens only, the pages a session cookie only.
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(PagesPolicy, policy => policy.AddAuthenticationSchemes(CookieScheme).RequireAuthenticatedUser());
     }
 
     private static IssuerClaims Claims(TrustedIssuer issuer) =>

@@ -4,6 +4,7 @@ using Informatiedeling.Hub.Health;
 using Informatiedeling.Hub.Monitoring;
 using Informatiedeling.Hub.Policy;
 using Informatiedeling.Hub.Retention;
+using Informatiedeling.Hub.Web;
 using Informatiedeling.Policy;
 using Informatiedeling.Storage;
 using Informatiedeling.Storage.AccessLog;
@@ -49,6 +50,7 @@ internal static class HubHosting
         builder.Services.AddSingleton<CaseBroker>();
         builder.Services.AddCaseLifecycle();
         builder.Services.AddRetentionApi();
+        builder.Services.AddHubPages(builder.Environment);
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<PolicyReadyCheck>("policy", tags: [HealthEndpoints.ReadyTag])
@@ -75,7 +77,10 @@ internal static class HubHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseSecurityHeaders(SecurityHeaders.ProviderOrigins(
+            app.Configuration.GetSection(HubAuthenticationOptions.Section).Get<HubAuthenticationOptions>() ?? new()));
         app.UsePerAddressRateLimiter();
+        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UsePerUserRateLimiter();
@@ -85,6 +90,7 @@ internal static class HubHosting
         app.MapCaseEndpoints();
         app.MapMonitoringEndpoints();
         app.MapRetentionEndpoints();
+        app.MapRazorPages();
         return app;
     }
 

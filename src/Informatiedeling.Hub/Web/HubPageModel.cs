@@ -1,0 +1,42 @@
+using Informatiedeling.Hub.Access;
+using Informatiedeling.Policy;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Informatiedeling.Hub.Web;
+
+/// <summary>A refusal or problem as a page shows it: a Dutch heading, the broker's reason, and the rule and article it rests on.</summary>
+internal sealed record PageProblem(string Heading, string? Detail, string? Rule, string? Article, IReadOnlyList<string> Items);
+
+/// <summary>What every page knows: who is signed in (as admission made them) and the convenant's names.</summary>
+internal abstract class HubPageModel(PolicyHolder policy) : PageModel
+{
+    public Caller Me => Caller.Of(User);
+
+    public Vocabulary Vocabulary => policy.Current.Vocabulary;
+
+    public PolicySet Set => policy.Current.Set;
+
+    /// <summary>A partner's name as the convenant writes it (Politie, Veilig Thuis, …).</summary>
+    public string PartnerName(string id) =>
+        Vocabulary.Partners.TryGetIndex(id, out var index) && index < Vocabulary.PartnerNames.Length ? Vocabulary.PartnerNames[index] : id;
+
+    /// <summary>A broker's answer that is not a success, in plain Dutch words with what it rests on.</summary>
+    public static PageProblem Explain(ProblemAnswer answer)
+    {
+        var details = answer.Value;
+        var heading = answer.StatusCode switch
+        {
+            StatusCodes.Status404NotFound => "Niet gevonden",
+            StatusCodes.Status403Forbidden => "Niet toegestaan volgens het convenant",
+            StatusCodes.Status409Conflict => "Het dossier is intussen gewijzigd",
+            _ => "Dit kan zo niet worden verwerkt",
+        };
+        var items = details.Extensions.TryGetValue("problems", out var list) && list is IEnumerable<string> problems ? problems.ToList() : [];
+        return new PageProblem(
+            heading,
+            answer.StatusCode == StatusCodes.Status404NotFound ? "Er is geen dossier met dit kenmerk dat u mag zien." : details.Detail,
+            details.Extensions.TryGetValue("rule", out var rule) ? rule as string : null,
+            details.Extensions.TryGetValue("article", out var article) ? article as string : null,
+            items);
+    }
+}
