@@ -12,6 +12,8 @@ internal abstract class HubPageModel(PolicyHolder policy) : PageModel
 {
     public Caller Me => Caller.Of(User);
 
+    public Informatiedeling.Policy.Engine.PolicyEngine Engine => policy.Current;
+
     public Vocabulary Vocabulary => policy.Current.Vocabulary;
 
     public PolicySet Set => policy.Current.Set;
