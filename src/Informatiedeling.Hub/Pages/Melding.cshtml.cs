@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Informatiedeling.Hub.Access;
 using Informatiedeling.Hub.Cases;
 using Informatiedeling.Policy;
@@ -19,8 +18,6 @@ internal sealed class MeldingModel(PolicyHolder policy, CaseBroker cases, TimePr
     /// <summary>The sections of the catalogue a report fills in: the person and the report itself.</summary>
     public static readonly string[] Sections = ["persoon", "melding"];
 
-    private const string FieldPrefix = "veld:";
-
     public string? FullName { get; private set; }
 
     public string? DateOfBirth { get; private set; }
@@ -39,7 +36,8 @@ internal sealed class MeldingModel(PolicyHolder policy, CaseBroker cases, TimePr
 
     public IEnumerable<FieldDefinition> Fields => Set.Fields.Where(f => Sections.Contains(f.Section, StringComparer.Ordinal));
 
-    public static string InputName(FieldDefinition field) => FieldPrefix + field.Id;
+    public Web.FieldInput Input(FieldDefinition field) =>
+        new(field, Values.GetValueOrDefault(field.Id), Errors.GetValueOrDefault(field.Id));
 
     public void OnGet()
     {
@@ -73,33 +71,7 @@ internal sealed class MeldingModel(PolicyHolder policy, CaseBroker cases, TimePr
             born = parsed;
         }
 
-        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var field in Fields)
-        {
-            var text = form[InputName(field)].ToString().Trim();
-            if (text.Length == 0 || (field.Type == FieldType.Boolean && text != "true"))
-            {
-                continue;
-            }
-
-            Values[field.Id] = text;
-            switch (field.Type)
-            {
-                case FieldType.Integer when long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number):
-                    fields[field.Id] = JsonSerializer.SerializeToElement(number);
-                    break;
-                case FieldType.Integer:
-                    Errors[field.Id] = $"{field.Label}: vul een geheel getal in.";
-                    break;
-                case FieldType.Boolean:
-                    fields[field.Id] = JsonSerializer.SerializeToElement(true);
-                    break;
-                default:
-                    fields[field.Id] = JsonSerializer.SerializeToElement(text);
-                    break;
-            }
-        }
-
+        var fields = Web.FieldForm.Read(form, Fields, Values, Errors);
         if (fields.Count == 0 && Errors.Count == 0)
         {
             Errors["velden"] = "Vul ten minste één veld van de melding in.";
