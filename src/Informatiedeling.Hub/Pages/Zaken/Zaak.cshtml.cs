@@ -34,35 +34,35 @@ internal sealed class ZaakModel(PolicyHolder policy, CaseSummaries summaries, Ca
 
     public async Task<IActionResult> OnGetAsync(string pseudonym, CancellationToken cancellationToken)
     {
-        var standing = await SummaryAsync(pseudonym, cancellationToken);
+        Pseudonym = pseudonym;
         if (string.IsNullOrWhiteSpace(Purpose))
         {
-            return standing ? Page() : NotFoundPage();
+            return await SummaryAsync(cancellationToken) ? Page() : NotFoundPage();
         }
 
         if (Engine.RequiresJustification(Purpose))
         {
             NeedsJustification = true;
-            return standing ? Page() : NotFoundPage();
+            return await SummaryAsync(cancellationToken) ? Page() : NotFoundPage();
         }
 
-        // Some purposes release to partners without a role in the current step (evaluatie on a closed case: the
-        // anonymous evaluation record), so the read is asked even when the summary is not; the broker decides.
-        return await ReadAsync(null, cancellationToken) || standing ? Page() : NotFoundPage();
+        // With a purpose chosen the read alone answers (one decision, one record): its answer carries step and status,
+        // and some purposes release to partners without a role in the current step (evaluatie on a closed case).
+        return await ReadAsync(null, cancellationToken) ? Page() : NotFoundPage();
     }
 
     /// <summary>The emergency read: the justification comes in the form's body and is sealed in the access log with the read.</summary>
     public async Task<IActionResult> OnPostAsync(string pseudonym, CancellationToken cancellationToken)
     {
-        var standing = await SummaryAsync(pseudonym, cancellationToken);
+        Pseudonym = pseudonym;
         if (string.IsNullOrWhiteSpace(Justification) || string.IsNullOrWhiteSpace(Purpose))
         {
             NeedsJustification = true;
             ModelState.AddModelError("verantwoording", "Schrijf op waarom u deze gegevens nu nodig hebt.");
-            return standing ? Page() : NotFoundPage();
+            return await SummaryAsync(cancellationToken) ? Page() : NotFoundPage();
         }
 
-        return await ReadAsync(Justification, cancellationToken) || standing ? Page() : NotFoundPage();
+        return await ReadAsync(Justification, cancellationToken) ? Page() : NotFoundPage();
     }
 
     /// <summary>The purposes the convenant knows, with their article, for the choice.</summary>
@@ -77,10 +77,9 @@ internal sealed class ZaakModel(PolicyHolder policy, CaseSummaries summaries, Ca
 
     public string Label(string field) => Set.FindField(field)?.Label ?? field;
 
-    private async Task<bool> SummaryAsync(string pseudonym, CancellationToken cancellationToken)
+    private async Task<bool> SummaryAsync(CancellationToken cancellationToken)
     {
-        Pseudonym = pseudonym;
-        var answer = await summaries.GetAsync(User, pseudonym, cancellationToken);
+        var answer = await summaries.GetAsync(User, Pseudonym, cancellationToken);
         Summary = (answer.Result as Ok<CaseSummary>)?.Value;
         return Summary is not null;
     }
