@@ -58,6 +58,12 @@ public sealed record CaseSummary(
     string? YourRole,
     IReadOnlyList<CaseStep> Steps);
 
+/// <summary>A case on which the caller's partner holds a role in the current step: since when the case is in that step, and the role.</summary>
+public sealed record MyCase(string Pseudonym, string Step, string Status, DateTimeOffset InStepSince, string Role);
+
+/// <summary>A page of "my cases"; <see cref="Next"/> is the cursor for the page after it, null on the last page.</summary>
+public sealed record CaseListPage(IReadOnlyList<MyCase> Cases, string? Next);
+
 /// <summary>When the case entered a step.</summary>
 public sealed record CaseStep(string Step, DateTimeOffset EnteredAt);
 

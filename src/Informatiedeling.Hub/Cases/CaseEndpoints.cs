@@ -18,6 +18,16 @@ internal static class CaseEndpoints
             .WithRoute(CaseBroker.Intake, "TakeInReport")
             .WithSummary("The reporting point takes in a report: a new client file, or added to the open file of the same person (found through the blind index).");
 
+        cases.MapGet("/", (
+                [FromQuery] string? step, [FromQuery] string? status, [FromQuery] string? after, [FromQuery] string? limit, HttpContext http, CaseList list) =>
+                list.ListAsync(http.User, step, status, after, limit, http.RequestAborted))
+            .WithRoute(CaseList.List, "ListMyCases")
+            .WithSummary("My cases: the cases on which your partner holds a role in the current step, with step, status, since when the case is in that step, and your role; page by page.")
+            .WithDescription("A shell partner's cases only while its invitation runs. Most recently entered step first, then by pseudonym. " +
+                "'step' one of the convenant's steps and 'status' open or closed (absent: all); " +
+                $"'limit' 1 to {CaseList.MaxLimit}, default {CaseList.DefaultLimit}; 'after' the opaque 'next' of the page before (absent: from the start; " +
+                "'next' is null on the last page). Bad values are 400 problem details. Recorded in the access log per page.");
+
         cases.MapGet("/{pseudonym}/data", (
                 string pseudonym,
                 [FromQuery] string? purpose,

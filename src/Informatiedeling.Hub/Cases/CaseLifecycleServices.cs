@@ -9,6 +9,7 @@ internal static class CaseLifecycleServices
     public static IServiceCollection AddCaseLifecycle(this IServiceCollection services) => services
         .AddSingleton<Gate>()
         .AddSingleton<CaseSummaries>()
+        .AddSingleton<CaseList>()
         .AddSingleton<CaseWrites>()
         .AddSingleton<ReportIntake>()
         .AddSingleton<CaseProcess>()

@@ -80,11 +80,7 @@ internal sealed class PrivacyOfficerBroker(
             problems.Add("'after' must be the 'next' of an earlier page, as given");
         }
 
-        var limit = DefaultLimit;
-        if (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
-        {
-            problems.Add($"'limit' must be a whole number from 1 to {MaxLimit}");
-        }
+        var limit = Paging.Limit(limitText, DefaultLimit, MaxLimit, problems);
 
         DateTimeOffset? before = null;
         if (beforeText is not null)

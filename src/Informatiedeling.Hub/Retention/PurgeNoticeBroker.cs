@@ -27,11 +27,7 @@ internal sealed class PurgeNoticeBroker(Gate gate, PurgeNoticeFeed feed)
             problems.Add("'after' must be a seq the feed gave (a whole number, 0 or more)");
         }
 
-        var limit = DefaultLimit;
-        if (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
-        {
-            problems.Add($"'limit' must be a whole number from 1 to {MaxLimit}");
-        }
+        var limit = Paging.Limit(limitText, DefaultLimit, MaxLimit, problems);
 
         if (problems.Count > 0)
         {

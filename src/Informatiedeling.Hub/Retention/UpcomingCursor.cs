@@ -1,14 +1,12 @@
-using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
-using System.Text;
 using Informatiedeling.Cases;
+using Informatiedeling.Hub.Access;
 
 namespace Informatiedeling.Hub.Retention;
 
 /// <summary>
-/// Where a page of the upcoming purges ended, and the instant the listing describes: opaque to the caller (base64url
-/// of a versioned text). It holds a case pseudonym and a category name, never a personal value. The instant is on
+/// Where a page of the upcoming purges ended, and the instant the listing describes: opaque to the caller
+/// (<see cref="Paging.Cursor"/>). It holds a case pseudonym and a category name, never a personal value. The instant is on
 /// the hub's calendar (<see cref="At"/>) and on the database's clock (<see cref="DatabaseAt"/>), which holds' placements
 /// and lifts are compared with.
 /// </summary>
@@ -22,31 +20,15 @@ internal sealed record UpcomingCursor(DateTimeOffset At, DateTimeOffset PurgeAt,
     /// <summary>Whether <paramref name="purge"/> comes after the last entry of the page this cursor ended.</summary>
     public bool Precedes(UpcomingPurge purge) => Compare(PurgeAt, Case, Category, purge.PurgeAt, purge.Case, purge.Category) < 0;
 
-    public override string ToString() => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(
-        CultureInfo.InvariantCulture, $"{Version}|{At.UtcTicks}|{PurgeAt.UtcTicks}|{Case}|{Category}|{DatabaseAt.UtcTicks}")));
+    public override string ToString() =>
+        Paging.Cursor(Version, Paging.Ticks(At), Paging.Ticks(PurgeAt), Case, Category, Paging.Ticks(DatabaseAt));
 
     public static bool TryParse(string text, [NotNullWhen(true)] out UpcomingCursor? cursor)
     {
         cursor = null;
-        if (text.Length is 0 or > 256 || !Base64Url.IsValid(text))
-        {
-            return false;
-        }
-
-        string decoded;
-        try
-        {
-            decoded = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Base64Url.DecodeFromChars(text));
-        }
-        catch (Exception e) when (e is FormatException or DecoderFallbackException)
-        {
-            return false;
-        }
-
-        var parts = decoded.Split('|');
-        if (parts.Length != 6 || parts[0] != Version
-            || !TryTicks(parts[1], out var at) || !TryTicks(parts[2], out var purgeAt)
-            || !CasePseudonym.TryParse(parts[3], out _) || !IsCategoryName(parts[4]) || !TryTicks(parts[5], out var databaseAt))
+        if (!Paging.TryReadCursor(text, Version, 6, out var parts)
+            || !Paging.TryTicks(parts[1], out var at) || !Paging.TryTicks(parts[2], out var purgeAt)
+            || !CasePseudonym.TryParse(parts[3], out _) || !IsCategoryName(parts[4]) || !Paging.TryTicks(parts[5], out var databaseAt))
         {
             return false;
         }
@@ -64,18 +46,6 @@ internal sealed record UpcomingCursor(DateTimeOffset At, DateTimeOffset PurgeAt,
         }
 
         return order != 0 ? order : string.CompareOrdinal(xCategory, yCategory);
-    }
-
-    private static bool TryTicks(string text, out DateTimeOffset at)
-    {
-        at = default;
-        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || ticks > DateTimeOffset.MaxValue.UtcTicks)
-        {
-            return false;
-        }
-
-        at = new DateTimeOffset(ticks, TimeSpan.Zero);
-        return true;
     }
 
     private static bool IsCategoryName(string text) =>

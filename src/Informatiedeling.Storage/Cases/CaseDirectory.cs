@@ -10,6 +10,15 @@ public sealed record CaseState(CasePseudonym Pseudonym, string Step, CaseStatus 
 /// <summary>A partner's standing on a case in a step: its RASCI role (null for none) and, for a shell partner, its invitation end.</summary>
 public readonly record struct CaseStanding(Role? Role, DateTimeOffset? InvitedUntil);
 
+/// <summary>Where a listing of a partner's cases stands: when the last case listed entered its current step, and its pseudonym.</summary>
+public readonly record struct CaseListKey(DateTimeOffset InStepSince, CasePseudonym Pseudonym);
+
+/// <summary>A case on which a partner holds a role in the current step: its state, since when it is in that step, and the partner's standing there.</summary>
+public sealed record PartnerCase(CaseState State, DateTimeOffset InStepSince, CaseStanding Standing)
+{
+    public CaseListKey Key => new(InStepSince, State.Pseudonym);
+}
+
 /// <summary>Cases' state and the roles partners hold on them.</summary>
 public sealed class CaseDirectory(IDbContextFactory<HubDbContext> factory)
 {
@@ -119,6 +128,63 @@ public sealed class CaseDirectory(IDbContextFactory<HubDbContext> factory)
         return standing is null
             ? default
             : new CaseStanding(Roles.TryParse(standing.Role, out var parsed) ? parsed : null, standing.InvitedUntil);
+    }
+
+    /// <summary>
+    /// The cases on which <paramref name="partner"/> has a role row in the case's current step, with since when the
+    /// case is in that step and, for a shell partner, the end of its invitation: only those in <paramref name="step"/>
+    /// and of <paramref name="status"/> when given; the most recently entered step first, then by pseudonym; after
+    /// <paramref name="after"/>; at most <paramref name="take"/>. Whether the role stands (an invitation that ended)
+    /// is the engine's to decide. A case whose step history went with its last purged categories is not among them.
+    /// </summary>
+    public async Task<IReadOnlyList<PartnerCase>> ListInCurrentStepAsync(
+        string partner, string? step, CaseStatus? status, CaseListKey? after, int take, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var anyStep = step is null;
+        var anyStatus = status is null;
+        var statusText = status == CaseStatus.Closed ? "closed" : "open";
+        var fromStart = after is null;
+        var at = after?.InStepSince ?? DateTimeOffset.UnixEpoch;
+        var afterCase = after?.Pseudonym.Value ?? "";
+
+        // SQL text rather than a compiled LINQ query: EF's SQLite provider neither compares nor orders DateTimeOffset
+        // values. The statement is the same on both engines. On SQLite an instant is text in one format, and every
+        // instant the hub writes is UTC (yyyy-MM-dd HH:mm:ss.FFFFFFF+00:00), so the text's order is the instants'.
+        var rows = await db.Database.SqlQuery<PartnerCaseRow>($"""
+            SELECT c.pseudonym AS "Pseudonym", c.step AS "Step", c.status AS "Status", s.entered_at AS "InStepSince",
+                   r.role AS "Role", i.invited_until AS "InvitedUntil"
+            FROM cases c
+            JOIN case_roles r ON r.case_pseudonym = c.pseudonym AND r.step = c.step AND r.partner = {partner}
+            JOIN case_steps s ON s.case_pseudonym = c.pseudonym AND s.step = c.step
+            LEFT JOIN case_invitations i ON i.case_pseudonym = c.pseudonym AND i.partner = r.partner
+            WHERE ({anyStep} OR c.step = {step ?? ""})
+              AND ({anyStatus} OR c.status = {statusText})
+              AND ({fromStart} OR s.entered_at < {at} OR (s.entered_at = {at} AND c.pseudonym > {afterCase}))
+            ORDER BY s.entered_at DESC, c.pseudonym
+            LIMIT {take}
+            """).ToListAsync(cancellationToken);
+        return [.. rows
+            .Where(r => CasePseudonym.TryParse(r.Pseudonym, out _))
+            .Select(r => new PartnerCase(
+                new CaseState(CasePseudonym.TryParse(r.Pseudonym, out var p) ? p : default, r.Step, r.Status == "closed" ? CaseStatus.Closed : CaseStatus.Open),
+                r.InStepSince,
+                new CaseStanding(Roles.TryParse(r.Role, out var role) ? role : null, r.InvitedUntil)))];
+    }
+
+    private sealed class PartnerCaseRow
+    {
+        public required string Pseudonym { get; init; }
+
+        public required string Step { get; init; }
+
+        public required string Status { get; init; }
+
+        public required DateTimeOffset InStepSince { get; init; }
+
+        public required string Role { get; init; }
+
+        public DateTimeOffset? InvitedUntil { get; init; }
     }
 
     private sealed record StandingRow(string? Role, DateTimeOffset? InvitedUntil);

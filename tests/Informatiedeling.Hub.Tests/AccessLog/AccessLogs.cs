@@ -86,6 +86,16 @@ internal static class AccessLogs
         return await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>The database refuses every further access-log row, as a full disk or a lost server would.</summary>
+    public static Task<int> RefuseAccessLogInsertsAsync(this DbConnection connection, string engine) => connection.ExecuteAsync(engine == "postgresql"
+        ? "CREATE FUNCTION refuse_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$; " +
+          "CREATE TRIGGER refuse_insert BEFORE INSERT ON access_log FOR EACH ROW EXECUTE FUNCTION refuse_insert();"
+        : "CREATE TRIGGER refuse_insert BEFORE INSERT ON access_log BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+
+    /// <summary>Undoes <see cref="RefuseAccessLogInsertsAsync"/>.</summary>
+    public static Task<int> AllowAccessLogInsertsAsync(this DbConnection connection, string engine) =>
+        connection.ExecuteAsync(engine == "postgresql" ? "DROP TRIGGER refuse_insert ON access_log;" : "DROP TRIGGER refuse_insert;");
+
     /// <summary>Runs <c>infodeel log …</c> in-process against the hub's storage.</summary>
     public static async Task<ProgramResult> InfodeelAsync(this HubFactory hub, params string[] args)
     {

@@ -17,15 +17,12 @@ public sealed class FailClosedTests
         await using var db = await hub.OpenDatabaseAsync();
 
         // The database refuses every further row, as a full disk or a lost server would.
-        await db.ExecuteAsync(engine == "postgresql"
-            ? "CREATE FUNCTION refuse_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$; " +
-              "CREATE TRIGGER refuse_insert BEFORE INSERT ON access_log FOR EACH ROW EXECUTE FUNCTION refuse_insert();"
-            : "CREATE TRIGGER refuse_insert BEFORE INSERT ON access_log BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+        await db.RefuseAccessLogInsertsAsync(engine);
         var failures = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
             Assert.ThrowsAsync<AccessLogUnavailableException>(() => log.AppendAsync(AccessLogs.Decision(), CancellationToken.None))));
         Assert.All(failures, e => Assert.Contains("must not proceed", e.Message, StringComparison.Ordinal));
 
-        await db.ExecuteAsync(engine == "postgresql" ? "DROP TRIGGER refuse_insert ON access_log;" : "DROP TRIGGER refuse_insert;");
+        await db.AllowAccessLogInsertsAsync(engine);
         Assert.Equal(start + 5, await log.AppendAsync(AccessLogs.Decision(), CancellationToken.None));
         var verify = await hub.InfodeelAsync("verify");
         Assert.True(verify.ExitCode == 0, verify.Error);

@@ -28,10 +28,7 @@ public sealed class ReadinessTests
         Assert.Equal("Healthy", ready.GetProperty("access-log").GetProperty("status").GetString());
 
         await using var db = await hub.Factory.OpenDatabaseAsync();
-        await db.ExecuteAsync(engine == "postgresql"
-            ? "CREATE FUNCTION refuse_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$; " +
-              "CREATE TRIGGER refuse_insert BEFORE INSERT ON access_log FOR EACH ROW EXECUTE FUNCTION refuse_insert();"
-            : "CREATE TRIGGER refuse_insert BEFORE INSERT ON access_log BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+        await db.RefuseAccessLogInsertsAsync(engine);
         using (var refused = await hub.SendAsync("zvh", HttpMethod.Get, $"/cases/{p}"))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
@@ -49,7 +46,7 @@ public sealed class ReadinessTests
         }
 
         var resumedBefore = await ResumedAsync(hub);
-        await db.ExecuteAsync(engine == "postgresql" ? "DROP TRIGGER refuse_insert ON access_log;" : "DROP TRIGGER refuse_insert;");
+        await db.AllowAccessLogInsertsAsync(engine);
 
         // No request reaches an instance the load balancer took out: readiness itself must find the log back.
         (status, ready) = await ReadyAsync(hub.Factory);

@@ -182,10 +182,7 @@ public sealed class LifecycleFlowTests
         var before = await hub.SnapshotAsync(p);
 
         await using var db = await AccessLog.AccessLogs.OpenDatabaseAsync(hub.Factory);
-        await AccessLog.AccessLogs.ExecuteAsync(db, engine == "postgresql"
-            ? "CREATE FUNCTION refuse_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$; " +
-              "CREATE TRIGGER refuse_insert BEFORE INSERT ON access_log FOR EACH ROW EXECUTE FUNCTION refuse_insert();"
-            : "CREATE TRIGGER refuse_insert BEFORE INSERT ON access_log BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+        await AccessLog.AccessLogs.RefuseAccessLogInsertsAsync(db, engine);
         (string Partner, HttpMethod Method, string Path, object Body)[] changes =
         [
             ("zvh", HttpMethod.Post, $"/cases/{p}/step", new { from = "uitvoering" }),
@@ -202,7 +199,7 @@ public sealed class LifecycleFlowTests
         }
 
         Assert.Equal(before, await hub.SnapshotAsync(p));
-        await AccessLog.AccessLogs.ExecuteAsync(db, engine == "postgresql" ? "DROP TRIGGER refuse_insert ON access_log;" : "DROP TRIGGER refuse_insert;");
+        await AccessLog.AccessLogs.AllowAccessLogInsertsAsync(db, engine);
     }
 
     internal static string[] Steps(JsonElement summary) =>

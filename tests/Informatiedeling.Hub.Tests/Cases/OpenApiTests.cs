@@ -43,6 +43,7 @@ public sealed class OpenApiTests
             ("/cases/{pseudonym}/closure", "post", ["200", "400", "403", "404", "409"]),
             ("/monitoring", "get", ["200", "400", "403"]),
             ("/cases", "post", ["200", "201", "400", "403", "404", "409"]),
+            ("/cases", "get", ["200", "400"]),
             ("/cases/{pseudonym}/holds", "post", ["201", "400", "403", "404", "409"]),
             ("/cases/{pseudonym}/holds/{id}", "delete", ["204", "403", "404", "409"]),
             ("/retention/holds", "get", ["200", "403"]),
@@ -60,7 +61,7 @@ public sealed class OpenApiTests
         }
 
         var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
-        foreach (var schema in new[] { "CaseSummary", "WriteResult", "WeighingRequest", "FieldsRequest", "StepRequest", "RasciRequest", "InvitationRequest", "ClosureRequest", "MonitoringFigures", "EvaluationRecord", "CaseData" })
+        foreach (var schema in new[] { "CaseSummary", "WriteResult", "WeighingRequest", "FieldsRequest", "StepRequest", "RasciRequest", "InvitationRequest", "ClosureRequest", "MonitoringFigures", "EvaluationRecord", "CaseData", "CaseListPage", "MyCase" })
         {
             Assert.True(schemas.TryGetProperty(schema, out _), $"schema {schema} is missing");
         }

@@ -208,10 +208,7 @@ public sealed class HoldsTests
         await using var db = await hub.Hub.OpenDatabaseAsync();
 
         // The database refuses every further access-log row, as a full disk or a lost server would.
-        await db.ExecuteAsync(engine == "postgresql"
-            ? "CREATE FUNCTION refuse_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$; " +
-              "CREATE TRIGGER refuse_insert BEFORE INSERT ON access_log FOR EACH ROW EXECUTE FUNCTION refuse_insert();"
-            : "CREATE TRIGGER refuse_insert BEFORE INSERT ON access_log BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+        await db.RefuseAccessLogInsertsAsync(engine);
 
         await AssertProblemAsync(await hub.SendAsync(HttpMethod.Post, $"/cases/{pseudonym}/holds", om, new LegalHoldRequest("tweede", hub.Clock.GetUtcNow().AddDays(9))), HttpStatusCode.ServiceUnavailable);
         await AssertProblemAsync(await hub.SendAsync(HttpMethod.Delete, $"/cases/{pseudonym}/holds/{placed}", om), HttpStatusCode.ServiceUnavailable);
