@@ -7,6 +7,7 @@ using Informatiedeling.Benchmarks.Http;
 // Authorized reads over HTTP against the floor, on a durable PostgreSQL: dotnet run -c Release --project bench/Informatiedeling.Benchmarks -- http
 //   (options: --callers 8; --rate 1000 or --rate 25%,50% for the fixed-rate phase, a rate or a percentage of the floor's saturation throughput)
 // The retention purge of 10,000 expired cases, likewise: dotnet run -c Release --project bench/Informatiedeling.Benchmarks -- retention
+// The case page against the API read of the same case, likewise: dotnet run -c Release --project bench/Informatiedeling.Benchmarks -- pages
 switch (args)
 {
     case ["accesslog"]:
@@ -15,6 +16,8 @@ switch (args)
         return HttpOptions(options) is var (callers, rates) ? await HttpLoad.RunAsync(Console.Out, callers, rates) : Usage();
     case ["http-floor", .. var floor]:
         return await FloorHost.RunAsync(floor);
+    case ["pages"]:
+        return await Informatiedeling.Benchmarks.Pages.PageLoad.RunAsync(Console.Out);
     case ["retention"]:
         return await Informatiedeling.Benchmarks.Retention.RetentionPurgeLoad.RunAsync(Console.Out);
 }
