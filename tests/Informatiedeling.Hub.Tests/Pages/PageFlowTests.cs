@@ -1,0 +1,156 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Informatiedeling.AccessLog.Records;
+using Informatiedeling.Hub.Tests.Cases;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Informatiedeling.Hub.Tests.Pages;
+
+/// <summary>
+/// The pages in process, on both engines: signed in by development sign-in, they take in a report, read it under a
+/// purpose through the same broker (and the same access-log record) as the API, answer a case without standing with
+/// the very page of a case that does not exist, refuse a post without its antiforgery token, and carry the strict
+/// Content-Security-Policy. The browser tests (real Chromium, real provider) build on what is shown here.
+/// </summary>
+public sealed partial class PageFlowTests
+{
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task A_report_taken_in_on_the_page_is_read_under_a_purpose_and_recorded_as_the_api_records_it(string engine)
+    {
+        await using var hub = await CaseHub.StartAsync(engine);
+        using var vt = await SignInAsync(hub, "veilig-thuis", "vt-pagina");
+        var form = await FormAsync(vt, "/melding");
+        form["naam"] = "Fictief Paginapersoon";
+        form["geboortedatum"] = "1991-03-04";
+        form["veld:melding.inhoud"] = "Fictief signaal via de pagina";
+        form["veld:persoon.woonplaats"] = "Voorbeeldstad";
+        using var posted = await vt.PostAsync(new Uri("/melding", UriKind.Relative), new FormUrlEncodedContent(form));
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var pseudonym = Pseudonym().Match(posted.Headers.Location!.OriginalString).Value;
+        Assert.StartsWith("/melding?dossier=cs-", posted.Headers.Location!.OriginalString, StringComparison.Ordinal);
+
+        var page = await vt.GetStringAsync(new Uri($"/zaken/{pseudonym}?doel=signalering-en-weging", UriKind.Relative));
+        Assert.Contains("Doel: signalering-en-weging", page, StringComparison.Ordinal);
+        Assert.Contains("Fictief signaal via de pagina", page, StringComparison.Ordinal);
+        Assert.Contains("hek-strafrechtelijk", page, StringComparison.Ordinal); // withheld, with its rule
+        Assert.DoesNotContain("Fictief Paginapersoon", page, StringComparison.Ordinal); // the name only feeds the blind index
+        Assert.Contains("<title>Dossier – Informatiedeling</title>", page, StringComparison.Ordinal);
+
+        var reads = await hub.LogAsync(r => r.Operation == "case.read" && r.Case?.Value == pseudonym);
+        var read = Assert.Single(reads).Record;
+        Assert.Equal(AccessDecision.Partial, read.Decision);
+        Assert.Equal("vt-pagina", read.ActorUser);
+        Assert.Contains("melding.inhoud", read.FieldsReleased);
+        Assert.Single(await hub.LogAsync(r => r.Operation == "case.intake" && r.Case?.Value == pseudonym && r.Decision == AccessDecision.Permit));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task A_case_without_standing_is_the_same_page_as_a_case_that_does_not_exist(string engine)
+    {
+        await using var hub = await CaseHub.StartAsync(engine);
+        var pseudonym = await hub.NewCaseAsync();
+        using var gemeente = await SignInAsync(hub, "gemeente", "gem-pagina");
+        foreach (var query in new[] { "", "?doel=signalering-en-weging", "?doel=acute-veiligheid", "?doel=onzin" })
+        {
+            using var held = await gemeente.GetAsync(new Uri($"/zaken/{pseudonym}{query}", UriKind.Relative));
+            using var none = await gemeente.GetAsync(new Uri($"/zaken/cs-00000000000000000000000000{query}", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.NotFound, held.StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
+            Assert.Equal(Mask(await none.Content.ReadAsStringAsync()), Mask(await held.Content.ReadAsStringAsync()));
+        }
+
+        using var work = await gemeente.GetAsync(new Uri($"/zaken/{pseudonym}/bijwerken", UriKind.Relative));
+        using var workNone = await gemeente.GetAsync(new Uri("/zaken/cs-00000000000000000000000000/bijwerken", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, work.StatusCode);
+        Assert.Equal(Mask(await workNone.Content.ReadAsStringAsync()), Mask(await work.Content.ReadAsStringAsync()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task A_post_without_its_antiforgery_token_is_refused_and_changes_nothing(string engine)
+    {
+        await using var hub = await CaseHub.StartAsync(engine);
+        using var vt = await SignInAsync(hub, "veilig-thuis", "vt-pagina");
+        var form = await FormAsync(vt, "/melding");
+        form.Remove("__af");
+        form["naam"] = "Fictief Zonder Token";
+        form["geboortedatum"] = "1991-03-04";
+        form["veld:melding.inhoud"] = "Fictief signaal";
+        using var posted = await vt.PostAsync(new Uri("/melding", UriKind.Relative), new FormUrlEncodedContent(form));
+        Assert.Equal(HttpStatusCode.BadRequest, posted.StatusCode);
+        Assert.Empty(await hub.LogAsync(r => r.Operation == "case.intake"));
+
+        // And a forged token, the signed-in person's cookie notwithstanding.
+        form["__af"] = "CfDJ8-forged";
+        using var forged = await vt.PostAsync(new Uri("/melding", UriKind.Relative), new FormUrlEncodedContent(form));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Empty(await hub.LogAsync(r => r.Operation == "case.intake"));
+    }
+
+    [Fact]
+    public async Task Every_page_carries_the_strict_policy_and_the_api_takes_no_session_cookie()
+    {
+        await using var hub = await CaseHub.StartAsync("sqlite");
+        using var vt = await SignInAsync(hub, "veilig-thuis", "vt-pagina");
+        foreach (var path in new[] { "/", "/melding", "/zaken/cs-00000000000000000000000000", "/aanmelden" })
+        {
+            using var answer = await vt.GetAsync(new Uri(path, UriKind.Relative));
+            var policy = string.Join(' ', answer.Headers.GetValues("Content-Security-Policy"));
+            Assert.Contains("script-src 'self'", policy, StringComparison.Ordinal);
+            Assert.Contains("style-src 'self'", policy, StringComparison.Ordinal);
+            Assert.Contains("frame-ancestors 'none'", policy, StringComparison.Ordinal);
+            Assert.DoesNotContain("unsafe", policy, StringComparison.Ordinal);
+            Assert.Equal("nosniff", Assert.Single(answer.Headers.GetValues("X-Content-Type-Options")));
+            Assert.Equal("no-store", answer.Headers.CacheControl?.ToString());
+            var html = await answer.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(" style=", html, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("<html lang=\"nl\">", html, StringComparison.Ordinal);
+        }
+
+        // The session signs in pages only: the API answers a request that carries just the cookie as unauthenticated.
+        using var api = await vt.GetAsync(new Uri("/me", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+
+        // And a page takes no bearer token: without a session it sends the person to sign in.
+        using var anonymous = hub.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var withToken = new HttpRequestMessage(HttpMethod.Get, "/");
+        withToken.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await hub.TokenAsync("veilig-thuis"));
+        using var redirected = await anonymous.SendAsync(withToken);
+        Assert.Equal(HttpStatusCode.Redirect, redirected.StatusCode);
+        Assert.StartsWith("/aanmelden", redirected.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> Engines => [.. CaseHub.Engines];
+
+    /// <summary>A client signed in through the development sign-in form, with its cookies.</summary>
+    internal static async Task<HttpClient> SignInAsync(CaseHub hub, string partner, string user)
+    {
+        var client = hub.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var form = await FormAsync(client, "/aanmelden");
+        form["Partner"] = partner;
+        form["Gebruiker"] = user;
+        using var content = new FormUrlEncodedContent(form);
+        using var signedIn = await client.PostAsync(new Uri("/aanmelden", UriKind.Relative), content);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return client;
+    }
+
+    /// <summary>The page's antiforgery field, as a form to fill in.</summary>
+    internal static async Task<Dictionary<string, string>> FormAsync(HttpClient client, string path)
+    {
+        var html = await client.GetStringAsync(new Uri(path, UriKind.Relative));
+        return new Dictionary<string, string>(StringComparer.Ordinal) { ["__af"] = WebUtility.HtmlDecode(Antiforgery().Match(html).Groups[1].Value) };
+    }
+
+    /// <summary>The page without what differs per request (antiforgery tokens) and the pseudonym asked for.</summary>
+    private static string Mask(string html) => Pseudonym().Replace(Antiforgery().Replace(html, "__af"), "cs-…");
+
+    [GeneratedRegex("name=\"__af\" type=\"hidden\" value=\"([^\"]*)\"")]
+    private static partial Regex Antiforgery();
+
+    [GeneratedRegex("cs-[0-9a-z]{26}")]
+    private static partial Regex Pseudonym();
+}
