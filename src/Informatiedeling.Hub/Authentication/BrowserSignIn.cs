@@ -92,7 +92,10 @@ internal static partial class AuthenticationSetup
                     OnTokenValidated = context =>
                     {
                         var vocabulary = context.HttpContext.RequestServices.GetRequiredService<PolicyHolder>().Current.Vocabulary;
-                        if (Admission.TryAdmit(context.SecurityToken, issuer.Issuer, Claims(issuer), issuer.Partners, vocabulary, out var caller, out var problem))
+                        // The handler hands over the validated id token as a JwtSecurityToken; admission reads the very same
+                        // token, as the bearer path does, from its compact form.
+                        var idToken = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(context.SecurityToken.RawData);
+                        if (Admission.TryAdmit(idToken, issuer.Issuer, Claims(issuer), issuer.Partners, vocabulary, out var caller, out var problem))
                         {
                             context.Principal = caller.ToPrincipal();
                         }
@@ -101,6 +104,13 @@ internal static partial class AuthenticationSetup
                             context.Fail(problem);
                         }
 
+                        return Task.CompletedTask;
+                    },
+                    OnRedirectToIdentityProviderForSignOut = context =>
+                    {
+                        // No id token is kept (the session holds only what admission produced), so the provider learns
+                        // whose sign-out this is, and that it may return to the hub, from the client id.
+                        context.ProtocolMessage.ClientId = client.ClientId;
                         return Task.CompletedTask;
                     },
                     OnRemoteFailure = context =>
