@@ -21,17 +21,48 @@ public sealed record OidcTestUser(string ClientId, string Partner, string? Funct
 }
 
 /// <summary>
+/// A person who signs in at the provider with a browser: <see cref="Login"/> on its login page (no password) is also
+/// their <c>sub</c>; their id token carries <see cref="Partner"/> (and <see cref="Function"/> when set), plus
+/// <see cref="Claims"/> as given, which may replace any of them.
+/// </summary>
+public sealed record OidcTestPerson(string Login, string Partner, string? Function = null)
+{
+    /// <summary>Claims the provider adds to this person's id tokens as they stand (any JSON value).</summary>
+    public JsonObject? Claims { get; init; }
+}
+
+/// <summary>
+/// A client for people signing in with a browser: authorization code with PKCE (S256, which the provider always
+/// requires), to <see cref="RedirectUris"/>. Confidential by default (a secret sent as <c>client_secret_post</c>, or
+/// <c>client_secret_basic</c> when <see cref="AuthMethod"/> says so); a public client has no secret.
+/// </summary>
+public sealed record OidcBrowserClient(string ClientId, IReadOnlyList<string> RedirectUris, bool Confidential = true)
+{
+    /// <summary>The client's secret; null for a public client.</summary>
+    public string? Secret { get; } = Confidential ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)) : null;
+
+    public string AuthMethod { get; init; } = "client_secret_post";
+
+    public IReadOnlyList<string> PostLogoutRedirectUris { get; init; } = [];
+
+    /// <summary>Where the provider posts a logout token when the person signs out there; null: no back-channel logout.</summary>
+    public string? BackchannelLogoutUri { get; init; }
+}
+
+/// <summary>
 /// A real, certified OpenID Connect provider (the npm package oidc-provider, tests/oidc-provider) on a free
 /// loopback port, with ECDSA P-256 signing keys the test controls: it can rotate them by restarting with a new
-/// key set, and sign tokens of its own with them to prove the hub rejects what the provider never issued.
+/// key set, and sign tokens of its own with them to prove the hub rejects what the provider never issued. Systems get
+/// access tokens with the client-credentials grant (<see cref="OidcTestUser"/>); people sign in with a browser
+/// (<see cref="OidcTestPerson"/>, through an <see cref="OidcBrowserClient"/>) at a login page of the provider's own.
 /// </summary>
 public sealed class OidcProviderServer : IAsyncDisposable
 {
     public const string Audience = "urn:informatiedeling";
-    private static readonly SemaphoreSlim InstallGate = new(1, 1);
     private readonly string _folder = TestRun.CreateTempSubdirectory("infodeel-oidc-").FullName;
     private readonly IReadOnlyList<OidcTestUser> _users;
     private readonly int _accessTokenTtl;
+    private readonly List<string> _log = [];
     private Process? _process;
 
     private OidcProviderServer(int port, IReadOnlyList<OidcTestUser> users, int accessTokenTtl)
@@ -43,6 +74,12 @@ public sealed class OidcProviderServer : IAsyncDisposable
 
     public string Issuer { get; }
 
+    /// <summary>The people who can sign in at the provider's login page.</summary>
+    public IReadOnlyList<OidcTestPerson> People { get; private init; } = [];
+
+    /// <summary>The provider's clients for people signing in with a browser.</summary>
+    public IReadOnlyList<OidcBrowserClient> BrowserClients { get; private init; } = [];
+
     /// <summary>The signing keys, the first one current; the provider publishes all of them.</summary>
     public List<ECDsa> Keys { get; } = [];
 
@@ -51,10 +88,17 @@ public sealed class OidcProviderServer : IAsyncDisposable
     /// <summary>The claim a user's <see cref="OidcTestUser.Function"/> goes in.</summary>
     public string FunctionClaim { get; init; } = "function";
 
-    public static async Task<OidcProviderServer> StartAsync(IReadOnlyList<OidcTestUser> users, int accessTokenTtl = 300, string functionClaim = "function")
+    public static async Task<OidcProviderServer> StartAsync(
+        IReadOnlyList<OidcTestUser> users, int accessTokenTtl = 300, string functionClaim = "function",
+        IReadOnlyList<OidcTestPerson>? people = null, IReadOnlyList<OidcBrowserClient>? browserClients = null)
     {
         await EnsureInstalledAsync();
-        var server = new OidcProviderServer(FreePort(), users, accessTokenTtl) { FunctionClaim = functionClaim };
+        var server = new OidcProviderServer(FreePort(), users, accessTokenTtl)
+        {
+            FunctionClaim = functionClaim,
+            People = people ?? [],
+            BrowserClients = browserClients ?? [],
+        };
         server.Keys.Add(ECDsa.Create(ECCurve.NamedCurves.nistP256));
         await server.RunAsync();
         return server;
@@ -85,7 +129,31 @@ public sealed class OidcProviderServer : IAsyncDisposable
             : throw new InvalidOperationException($"token request failed: {body}");
     }
 
+    /// <summary>
+    /// What the provider was asked, in order: each authorization request and each end-session request as the browser
+    /// sent it (<c>endpoint</c> "authorization" or "end_session", its <c>query</c>), each pushed authorization request
+    /// ("par", its <c>params</c>) and each authorization it granted ("accepted", the <c>params</c> it granted on).
+    /// </summary>
+    public async Task<IReadOnlyList<JsonElement>> RequestsAsync()
+    {
+        using var client = new HttpClient();
+        var requests = await client.GetFromJsonAsync<JsonElement>(new Uri($"{Issuer}/_test/requests"));
+        return [.. requests.EnumerateArray()];
+    }
+
     public string KeyId(int index) => $"k{Keys.Count - index}";
+
+    /// <summary>What the provider printed so far (its errors among it), for a failing test's message.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_log)
+            {
+                return string.Join("\n", _log);
+            }
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -120,6 +188,44 @@ public sealed class OidcProviderServer : IAsyncDisposable
         return client;
     }
 
+    private static JsonNode Person(OidcTestPerson person)
+    {
+        var node = new JsonObject { ["login"] = person.Login, ["partner"] = person.Partner };
+        if (person.Function is not null)
+        {
+            node["function"] = person.Function;
+        }
+
+        if (person.Claims is not null)
+        {
+            node["claims"] = person.Claims.DeepClone();
+        }
+
+        return node;
+    }
+
+    private static JsonNode BrowserClient(OidcBrowserClient client)
+    {
+        var node = new JsonObject
+        {
+            ["clientId"] = client.ClientId,
+            ["redirectUris"] = new JsonArray([.. client.RedirectUris.Select(u => (JsonNode)u)]),
+            ["postLogoutRedirectUris"] = new JsonArray([.. client.PostLogoutRedirectUris.Select(u => (JsonNode)u)]),
+        };
+        if (client.Secret is not null)
+        {
+            node["secret"] = client.Secret;
+            node["authMethod"] = client.AuthMethod;
+        }
+
+        if (client.BackchannelLogoutUri is not null)
+        {
+            node["backchannelLogoutUri"] = client.BackchannelLogoutUri;
+        }
+
+        return node;
+    }
+
     private async Task RunAsync()
     {
         var config = new JsonObject
@@ -129,6 +235,8 @@ public sealed class OidcProviderServer : IAsyncDisposable
             ["accessTokenTtl"] = _accessTokenTtl,
             ["functionClaim"] = FunctionClaim,
             ["clients"] = new JsonArray([.. _users.Select(Client)]),
+            ["users"] = new JsonArray([.. People.Select(Person)]),
+            ["browserClients"] = new JsonArray([.. BrowserClients.Select(BrowserClient)]),
             ["keys"] = new JsonArray([.. Keys.Select((k, i) => (JsonNode)Jwk(k, KeyId(i)))]),
         };
         var file = Path.Combine(_folder, "config.json");
@@ -139,7 +247,7 @@ public sealed class OidcProviderServer : IAsyncDisposable
         _process = Process.Start(start) ?? throw new InvalidOperationException("cannot start node");
         TestRun.Track(_process, "server.mjs");
         var ready = new TaskCompletionSource();
-        var log = new List<string>();
+        var log = _log;
         _process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
@@ -190,39 +298,10 @@ public sealed class OidcProviderServer : IAsyncDisposable
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static string ProviderFolder => Path.Combine(RepositoryPaths.Root, "tests", "oidc-provider");
+    private static string ProviderFolder => NpmFolder.Path("oidc-provider");
 
     /// <summary>Installs the provider's pinned packages (npm ci) on first use in a fresh checkout.</summary>
-    private static async Task EnsureInstalledAsync()
-    {
-        await InstallGate.WaitAsync();
-        try
-        {
-            if (Directory.Exists(Path.Combine(ProviderFolder, "node_modules", "oidc-provider")))
-            {
-                return;
-            }
-
-            var start = new ProcessStartInfo("npm") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = ProviderFolder };
-            foreach (var arg in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" })
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            using var npm = Process.Start(start) ?? throw new InvalidOperationException("cannot start npm");
-            var error = npm.StandardError.ReadToEndAsync();
-            await npm.StandardOutput.ReadToEndAsync();
-            await npm.WaitForExitAsync();
-            if (npm.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"npm ci in tests/oidc-provider failed: {await error}");
-            }
-        }
-        finally
-        {
-            InstallGate.Release();
-        }
-    }
+    private static Task EnsureInstalledAsync() => NpmFolder.EnsureInstalledAsync(ProviderFolder, "oidc-provider");
 
     private static int FreePort()
     {
