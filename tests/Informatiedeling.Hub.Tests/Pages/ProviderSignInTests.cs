@@ -62,7 +62,7 @@ public sealed class ProviderSignInTests(ProviderHubFixture fixture, ITestOutputH
         browser.AssertNoCspViolation();
     }
 
-    [Fact(Skip = KnownDefects.ProviderSignIn)]
+    [Fact]
     public void A_police_officer_who_logs_in_there_lands_on_the_start_page_with_a_host_only_session_cookie()
     {
         using var browser = Hub.SignInWithProvider(ProviderHubFixture.Agent);
@@ -83,7 +83,7 @@ public sealed class ProviderSignInTests(ProviderHubFixture fixture, ITestOutputH
         browser.AssertNoCspViolation();
     }
 
-    [Fact(Skip = KnownDefects.ProviderSignIn)]
+    [Fact]
     public void A_provider_asserting_a_partner_it_may_not_ends_on_the_sign_in_page_with_the_refusal_and_no_session()
     {
         using var browser = Hub.SignInWithProvider(ProviderHubFixture.Impostor);
@@ -99,7 +99,7 @@ public sealed class ProviderSignInTests(ProviderHubFixture fixture, ITestOutputH
         browser.AssertNoCspViolation();
     }
 
-    [Fact(Skip = KnownDefects.ProviderSignOut)]
+    [Fact]
     public void Signing_out_ends_the_session_at_the_hub_and_at_the_provider()
     {
         using var browser = Hub.SignInWithProvider(ProviderHubFixture.Agent);
@@ -119,7 +119,7 @@ public sealed class ProviderSignInTests(ProviderHubFixture fixture, ITestOutputH
         browser.AssertNoCspViolation();
     }
 
-    [Fact(Skip = KnownDefects.ProviderSignIn)]
+    [Fact]
     public async Task The_sign_out_form_posted_without_its_antiforgery_token_is_refused_with_400_and_the_session_stays()
     {
         using var browser = Hub.SignInWithProvider(ProviderHubFixture.Agent);
@@ -127,7 +127,7 @@ public sealed class ProviderSignInTests(ProviderHubFixture fixture, ITestOutputH
         await PageChecks.AssertSignOutWithoutTokenRefusedAsync(Hub, browser, Session, "agent-de-vries / Politie / Medewerker");
     }
 
-    [Fact(Skip = KnownDefects.ProviderSignIn)]
+    [Fact]
     public async Task The_start_page_of_a_provider_session_carries_the_strict_CSP_and_has_no_serious_or_critical_accessibility_violation()
     {
         using var browser = Hub.SignInWithProvider(ProviderHubFixture.Agent);
