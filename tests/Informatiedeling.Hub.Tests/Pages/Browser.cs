@@ -272,9 +272,25 @@ public sealed class Browser : IDisposable
     {
         var folder = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots")).FullName;
         var file = Path.Combine(folder, $"{test}-{step}.png");
-        Driver.GetScreenshot().SaveAsFile(file);
+        // The whole page, not only what the window shows: the window is made as tall as the page for the picture.
+        var window = Driver.Manage().Window;
+        var size = window.Size;
+        var height = Convert.ToInt32(Driver.ExecuteScript("return Math.ceil(document.documentElement.scrollHeight);"), System.Globalization.CultureInfo.InvariantCulture);
+        window.Size = new System.Drawing.Size(size.Width, Math.Min(Math.Max(height + (size.Height - ViewportHeight()), size.Height), 8000));
+        try
+        {
+            Driver.GetScreenshot().SaveAsFile(file);
+        }
+        finally
+        {
+            window.Size = size;
+        }
+
         return file;
     }
+
+    private int ViewportHeight() =>
+        Convert.ToInt32(Driver.ExecuteScript("return window.innerHeight;"), System.Globalization.CultureInfo.InvariantCulture);
 
     public void Dispose()
     {
