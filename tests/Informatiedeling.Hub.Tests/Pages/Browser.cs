@@ -92,6 +92,7 @@ public sealed class Browser : IDisposable
     /// </summary>
     public static Browser Start(Uri baseAddress)
     {
+        InstallWhereMissing();
         if (!File.Exists(ChromiumPath) || !File.Exists(ChromeDriverPath))
         {
             throw new InvalidOperationException(
@@ -287,6 +288,27 @@ public sealed class Browser : IDisposable
         }
 
         return file;
+    }
+
+    private static readonly Lock InstallGate = new();
+
+    /// <summary>As the PostgreSQL of the tests: Debian's packages are installed on first use when missing and the run is root.</summary>
+    private static void InstallWhereMissing()
+    {
+        lock (InstallGate)
+        {
+            if ((File.Exists(ChromiumPath) && File.Exists(ChromeDriverPath)) || Environment.UserName != "root" || !File.Exists("/usr/bin/apt-get"))
+            {
+                return;
+            }
+
+            using var install = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/sh",
+                ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null"])
+            {
+                UseShellExecute = false,
+            })!;
+            install.WaitForExit();
+        }
     }
 
     private int ViewportHeight() =>
