@@ -77,7 +77,7 @@ public sealed class PostgresServer : IAsyncDisposable
             {
                 await server.RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"), [
                     "-D", server.DataDirectory, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "start",
-                    "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c max_connections=400 -c shared_buffers=256MB {settings}"]);
+                    "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c max_connections=1000 -c shared_buffers=256MB {settings}"]);
                 var started = new PostgresServer(bin, root, port, asPostgresUser);
                 return started;
             }
@@ -97,6 +97,10 @@ public sealed class PostgresServer : IAsyncDisposable
             Database = database,
             MaxPoolSize = 200,
             Timeout = 30,
+            // Every test database is its own pool; idle connections of finished tests go within seconds,
+            // not after Npgsql's five minutes, so that a whole suite stays within the server's connections.
+            ConnectionIdleLifetime = 5,
+            ConnectionPruningInterval = 1,
         }.ConnectionString;
 
     /// <summary>Creates an empty database with a unique name and returns its connection string.</summary>
