@@ -61,7 +61,7 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
         if (!decision.Permitted)
         {
             await RecordAsync(access, AccessDecision.Deny, decision.Rule, cancellationToken);
-            return new(null, new Refusal(Problems.Forbidden(route.RefusedTitle, decision.Describe(), decision.Rule)));
+            return new(null, new Refusal(Problems.Forbidden(route.RefusedTitle, decision.Describe(), decision.Rule), decision.Rule));
         }
 
         return new(access with { Rule = decision.Rule }, null);
@@ -91,7 +91,8 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
         if (decision.Scope != ReleaseScope.Aggregate)
         {
             var rule = engine.Vocabulary.Purposes.TryGetIndex(purpose, out var index) && engine.Set.Rules.Purposes.FirstOrDefault(r => r.Purpose == index) is { } purposeRule
-                ? new Explanation(purposeRule.Rule.Id, purposeRule.Rule.Article, DecisionReason.PurposeNotForPartner, $"purpose '{purpose}' does not give aggregated figures")
+                ? new Explanation(purposeRule.Rule.Id, purposeRule.Rule.Article, DecisionReason.PurposeNotForPartner, $"purpose '{purpose}' does not give aggregated figures",
+                    $"het doel '{purpose}' geeft geen geaggregeerde cijfers")
                 : decision.Rule;
             await RecordAsync(access, AccessDecision.Deny, rule, cancellationToken, purpose: purpose);
             return new(null, null, new ForbiddenProblem(Problems.Forbidden(

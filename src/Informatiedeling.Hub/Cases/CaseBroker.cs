@@ -113,7 +113,7 @@ internal sealed class CaseBroker(
             else
             {
                 var why = decision.ExplanationFor(c);
-                withheld.Add(new WithheldCategory(v.Categories.Names[c], decision.Describe(why), why.RuleId, why.Article));
+                withheld.Add(new WithheldCategory(v.Categories.Names[c], decision.Describe(why), why.RuleId, why.Article) { ReasonDutch = why.Dutch });
             }
         }
 

@@ -44,7 +44,12 @@ public sealed record CaseData(
 /// <summary>A report added to an existing file: when it came in, from which partner, and its fields released to this read.</summary>
 public sealed record AddedReport(DateTimeOffset ReceivedAt, string Source, IReadOnlyDictionary<string, string> Fields);
 
-public sealed record WithheldCategory(string Category, string Reason, string Rule, string Article);
+/// <summary>A requested category that was not released: why, in English and in Dutch for the person reading it, and the rule and article.</summary>
+public sealed record WithheldCategory(string Category, string Reason, string Rule, string Article)
+{
+    /// <summary>The reason as a Dutch sentence in the convenant's terms (the pages show it; partner systems may).</summary>
+    public required string ReasonDutch { get; init; }
+}
 
 
 /// <summary>A case's metadata, as any role on it may see it (art. 6.4), with the caller's role in the current step.</summary>

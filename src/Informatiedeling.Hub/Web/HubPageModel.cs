@@ -22,6 +22,10 @@ internal abstract class HubPageModel(PolicyHolder policy) : PageModel
     public string PartnerName(string id) =>
         Vocabulary.Partners.TryGetIndex(id, out var index) && index < Vocabulary.PartnerNames.Length ? Vocabulary.PartnerNames[index] : id;
 
+    /// <summary>An explanation as a sentence on a page: a capital first letter and a full stop.</summary>
+    public static string Sentence(string text) =>
+        text.Length == 0 ? text : string.Concat(char.ToUpper(text[0], System.Globalization.CultureInfo.GetCultureInfo("nl-NL")).ToString(), text.AsSpan(1), text.EndsWith('.') ? "" : ".");
+
     /// <summary>A broker's answer that is not a success, in plain Dutch words with what it rests on.</summary>
     public static PageProblem Explain(ProblemAnswer answer)
     {
@@ -34,9 +38,16 @@ internal abstract class HubPageModel(PolicyHolder policy) : PageModel
             _ => "Dit kan zo niet worden verwerkt",
         };
         var items = details.Extensions.TryGetValue("problems", out var list) && list is IEnumerable<string> problems ? problems.ToList() : [];
+        // A refusal by the convenant carries the rule that refused; its Dutch sentence is what a case worker reads.
+        var detail = answer.StatusCode switch
+        {
+            StatusCodes.Status404NotFound => "Er is geen dossier met dit kenmerk dat u mag zien.",
+            _ when answer is Refusal { Rule: { } refusing } => Sentence(refusing.Dutch),
+            _ => details.Detail,
+        };
         return new PageProblem(
             heading,
-            answer.StatusCode == StatusCodes.Status404NotFound ? "Er is geen dossier met dit kenmerk dat u mag zien." : details.Detail,
+            detail,
             details.Extensions.TryGetValue("rule", out var rule) ? rule as string : null,
             details.Extensions.TryGetValue("article", out var article) ? article as string : null,
             items);

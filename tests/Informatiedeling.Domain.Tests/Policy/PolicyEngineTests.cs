@@ -72,6 +72,54 @@ public sealed class PolicyEngineTests
         Assert.True(mismatches.Count == 0, $"{mismatches.Count} mismatches, first:\n{string.Join("\n", mismatches.Take(20))}");
     }
 
+    [Fact]
+    public void Every_explanation_a_decision_can_give_has_its_own_Dutch_sentence_naming_the_convenants_partners()
+    {
+        var engine = ReferencePolicy.Engine;
+        var v = engine.Vocabulary;
+        var seen = new Dictionary<(string, DecisionReason, string), Explanation>();
+        foreach (var partner in ReferenceOracle.Partners)
+        foreach (var role in RolesOrNone)
+        foreach (var step in ReferenceOracle.Steps)
+        foreach (var closed in new[] { false, true })
+        {
+            foreach (var purpose in ReferenceOracle.Purposes)
+            {
+                var decision = DecisionInput.Decide(engine, partner, role, step, closed ? "closed" : "open", purpose, ReferenceOracle.Categories, At, At.AddDays(1), null);
+                seen.TryAdd((decision.Rule.RuleId, decision.Rule.Reason, decision.Rule.Text), decision.Rule);
+                foreach (var category in ReferenceOracle.Categories)
+                {
+                    v.Categories.TryGetIndex(category, out var index);
+                    var why = decision.ExplanationFor(index);
+                    seen.TryAdd((why.RuleId, why.Reason, why.Text), why);
+                }
+            }
+
+            PartnerId.TryParse(partner, out var partnerId);
+            StepId.TryParse(step, out var stepId);
+            foreach (var action in v.Actions.Names)
+            {
+                var decision = engine.DecideAction(partnerId, Roles.TryParse(role, out var r) ? r : null, stepId,
+                    closed ? CaseStatus.Closed : CaseStatus.Open, action, At, At.AddDays(1));
+                seen.TryAdd((decision.Rule.RuleId, decision.Rule.Reason, decision.Rule.Text), decision.Rule);
+            }
+        }
+
+        Assert.True(seen.Count > 40, $"only {seen.Count} distinct explanations");
+        string[] english = ["purpose ", " only ", "allowed", "releases", "holding", " case", "partner holds", "is fenced"];
+        foreach (var why in seen.Values)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(why.Dutch), why.Text);
+            Assert.DoesNotContain(english, word => why.Dutch.Contains(word, StringComparison.Ordinal));
+        }
+
+        // A fence names the partners by the convenant's own names, and the roles with their meaning.
+        var fenced = seen.Values.First(e => e.Reason == DecisionReason.Fenced);
+        Assert.Contains(" of ", fenced.Dutch, StringComparison.Ordinal);
+        Assert.Contains(fenced.Dutch, d => char.IsUpper(d)); // a partner's name such as Politie, never only its identifier
+        Assert.Matches(@"\b[RASCI] \((verantwoordelijk|eindverantwoordelijk|ondersteunend|geraadpleegd|geïnformeerd)\)", fenced.Dutch);
+    }
+
     [Theory]
     [InlineData("politei", "R", "uitvoering", "open", "zorgcoordinatie", "statisch", "partner")]
     [InlineData("politie", "X", "uitvoering", "open", "zorgcoordinatie", "statisch", "role")]

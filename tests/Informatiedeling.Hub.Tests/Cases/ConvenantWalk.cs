@@ -477,7 +477,7 @@ public sealed record WalkRead(HttpStatusCode Status, string? MediaType, JsonElem
 
     public Dictionary<string, WithheldCategory> Withheld => Body.GetProperty("withheld").EnumerateArray().ToDictionary(
         w => w.GetProperty("category").GetString()!,
-        w => new WithheldCategory(w.GetProperty("category").GetString()!, w.GetProperty("reason").GetString()!, w.GetProperty("rule").GetString()!, w.GetProperty("article").GetString()!),
+        w => new WithheldCategory(w.GetProperty("category").GetString()!, w.GetProperty("reason").GetString()!, w.GetProperty("rule").GetString()!, w.GetProperty("article").GetString()!) { ReasonDutch = w.GetProperty("reasonDutch").GetString()! },
         StringComparer.Ordinal);
 
     public IReadOnlyList<string> Obligations => [.. Body.GetProperty("obligations").EnumerateArray().Select(o => o.GetString()!)];

@@ -81,6 +81,8 @@ public sealed class CaseJourneyTests(DevelopmentHubFixture fixture) : IClassFixt
         zc.ClickAndWait("form[action$='handler=Sluiten'] button[type=submit]");
         Assert.Contains("Niet toegestaan volgens het convenant", zc.Text(".refusal"), StringComparison.Ordinal);
         Assert.Contains("artikel", zc.Text(".refusal"), StringComparison.Ordinal);
+        Assert.Contains("is alleen voor", zc.Text(".refusal"), StringComparison.Ordinal); // the rule's reason in Dutch
+        Assert.DoesNotContain("only for", zc.Text(".refusal"), StringComparison.Ordinal);
         await CheckAsync(zc, "geweigerd");
 
         zc.Open($"/zaken/{pseudonym}?doel=zorgcoordinatie");

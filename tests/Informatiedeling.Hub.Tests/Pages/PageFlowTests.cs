@@ -34,6 +34,8 @@ public sealed partial class PageFlowTests
         Assert.Contains("Doel: signalering-en-weging", page, StringComparison.Ordinal);
         Assert.Contains("Fictief signaal via de pagina", page, StringComparison.Ordinal);
         Assert.Contains("hek-strafrechtelijk", page, StringComparison.Ordinal); // withheld, with its rule
+        Assert.Contains("is afgeschermd: alleen voor Politie", page, StringComparison.Ordinal); // and its reason in Dutch, naming the partners
+        Assert.DoesNotContain("is fenced", page, StringComparison.Ordinal);
         Assert.DoesNotContain("Fictief Paginapersoon", page, StringComparison.Ordinal); // the name only feeds the blind index
         Assert.Contains("<title>Dossier – Informatiedeling</title>", page, StringComparison.Ordinal);
 

@@ -22,9 +22,10 @@ public enum DecisionReason : byte
 
 /// <summary>
 /// One explanation, made once when the policy set is compiled: the rule, the convenant article behind it and
-/// a sentence a partner can read. Decisions only point at these, so deciding allocates nothing.
+/// a sentence a partner can read, in English for systems and logs and in Dutch for the people on the pages.
+/// Decisions only point at these, so deciding allocates nothing.
 /// </summary>
-public sealed class Explanation(string ruleId, string article, DecisionReason reason, string text)
+public sealed class Explanation(string ruleId, string article, DecisionReason reason, string text, string dutch)
 {
     public string RuleId { get; } = ruleId;
 
@@ -33,6 +34,9 @@ public sealed class Explanation(string ruleId, string article, DecisionReason re
     public DecisionReason Reason { get; } = reason;
 
     public string Text { get; } = text;
+
+    /// <summary>The same sentence in Dutch, in the convenant's own terms, for a case worker.</summary>
+    public string Dutch { get; } = dutch;
 
     public bool Permits => Reason == DecisionReason.Granted;
 

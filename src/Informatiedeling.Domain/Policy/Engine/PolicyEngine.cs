@@ -28,11 +28,14 @@ public sealed class PolicyEngine
         _invitationRequired = _v.InvitationRequired;
         var defaults = _v.Defaults;
         _unknown = new Explanation("onbekend", defaults.Unknown, DecisionReason.UnknownIdentifier,
-            "the convenant does not know it, so nothing is released (deny by default)");
+            "the convenant does not know it, so nothing is released (deny by default)",
+            "het convenant kent dit niet, dus wordt niets vrijgegeven (wat niet is toegestaan, is geweigerd)");
         _noRole = new Explanation("geen-rol", defaults.NoRole, DecisionReason.NoRole,
-            "the partner holds no role on this case: nothing is released and the case's existence is not confirmed");
+            "the partner holds no role on this case: nothing is released and the case's existence is not confirmed",
+            "uw organisatie heeft geen rol in dit dossier: er wordt niets vrijgegeven en niet bevestigd dat het dossier bestaat");
         _invitationEnded = new Explanation("uitnodiging", defaults.Invitation, DecisionReason.InvitationEnded,
-            "a shell partner holds a role only while invited by process direction, and this invitation is absent or has ended");
+            "a shell partner holds a role only while invited by process direction, and this invitation is absent or has ended",
+            "een schilpartner heeft alleen een rol zolang de procesregie hem uitnodigt, en die uitnodiging ontbreekt of is verlopen");
 
         var rules = set.Rules;
         _purposes = new CompiledPurpose[_v.Purposes.Count];
@@ -66,7 +69,8 @@ public sealed class PolicyEngine
             _actions[action.Action] = new CompiledAction(action, _v);
         }
 
-        _closedCase = new Explanation("dossier-gesloten", "5.5", DecisionReason.CaseStatusFenced, "a closed case can no longer be changed");
+        _closedCase = new Explanation("dossier-gesloten", "5.5", DecisionReason.CaseStatusFenced, "a closed case can no longer be changed",
+            "een gesloten dossier kan niet meer worden gewijzigd");
         AllCategories = _v.Categories.All;
         SpecialCategories = _v.SpecialCategories;
     }
@@ -364,26 +368,35 @@ public sealed class PolicyEngine
             var name = v.Purposes.Names[rule.Purpose];
             var id = rule.Rule.Id;
             var article = rule.Rule.Article;
-            Granted = new Explanation(id, article, DecisionReason.Granted, $"purpose '{name}' is allowed to this partner here");
+            Granted = new Explanation(id, article, DecisionReason.Granted, $"purpose '{name}' is allowed to this partner here",
+                $"het doel '{name}' is hier toegestaan voor uw organisatie");
             NotForPartner = new Explanation(id, article, DecisionReason.PurposeNotForPartner,
-                $"purpose '{name}' is not allowed to this partner; it is for {v.Partners.Describe(rule.Partners)}");
+                $"purpose '{name}' is not allowed to this partner; it is for {v.Partners.Describe(rule.Partners)}",
+                $"het doel '{name}' is niet voor uw organisatie, alleen voor {Dutch.Partners(v, rule.Partners)}");
             NotInStep = new Explanation(id, article, DecisionReason.PurposeNotInStep,
-                $"purpose '{name}' is not allowed in this step; only in {v.Steps.Describe(rule.Steps)}");
+                $"purpose '{name}' is not allowed in this step; only in {v.Steps.Describe(rule.Steps)}",
+                $"het doel '{name}' is in deze processtap niet toegestaan, alleen in {Dutch.Steps(v, rule.Steps)}");
             NotForStatus = new Explanation(id, article, DecisionReason.PurposeNotForCaseStatus,
-                $"purpose '{name}' applies to {(rule.Status == CaseStatus.Closed ? "closed" : "open")} cases only");
+                $"purpose '{name}' applies to {(rule.Status == CaseStatus.Closed ? "closed" : "open")} cases only",
+                $"het doel '{name}' geldt alleen voor {(rule.Status == CaseStatus.Closed ? "gesloten" : "open")} dossiers");
             NotForRole = new Explanation(id, article, DecisionReason.PurposeNotForRole,
-                $"purpose '{name}' is allowed only to a partner holding {Roles.Describe(rule.Roles)} in the current step");
+                $"purpose '{name}' is allowed only to a partner holding {Roles.Describe(rule.Roles)} in the current step",
+                $"het doel '{name}' is alleen toegestaan aan een partner met {Dutch.Roles(rule.Roles)} in de huidige processtap");
             ScopeOnly = rule.Scope == ReleaseScope.Aggregate
                 ? new Explanation(id, article, DecisionReason.AggregateOnly,
-                    $"purpose '{name}' gives aggregated figures only, never data of one case")
+                    $"purpose '{name}' gives aggregated figures only, never data of one case",
+                    $"het doel '{name}' geeft alleen geaggregeerde cijfers, nooit gegevens van één dossier")
                 : new Explanation(fence?.Rule.Id ?? id, fence?.Rule.Article ?? article, DecisionReason.EvaluationRecordOnly,
-                    $"purpose '{name}' releases no data category, only the anonymous evaluation record");
+                    $"purpose '{name}' releases no data category, only the anonymous evaluation record",
+                    $"het doel '{name}' geeft geen gegevenscategorie vrij, alleen het anonieme evaluatierecord");
             if (fence is not null)
             {
                 NotReleased = new Explanation(fence.Rule.Id, fence.Rule.Article, DecisionReason.NotReleasedForPurpose,
-                    $"purpose '{name}' releases only {v.Categories.Describe(fence.Categories)}");
+                    $"purpose '{name}' releases only {v.Categories.Describe(fence.Categories)}",
+                    $"het doel '{name}' geeft alleen {Dutch.List(v.Categories, fence.Categories)} vrij");
                 JustificationMissing = new Explanation(fence.Rule.Id, fence.Rule.Article, DecisionReason.JustificationMissing,
-                    $"purpose '{name}' requires a written justification");
+                    $"purpose '{name}' requires a written justification",
+                    $"het doel '{name}' vraagt een schriftelijke verantwoording");
             }
             else
             {
@@ -418,19 +431,24 @@ public sealed class PolicyEngine
 
         public ActionRule Rule { get; } = rule;
 
-        public Explanation Granted => field ??= new(Rule.Rule.Id, Rule.Rule.Article, DecisionReason.Granted, $"'{_name}' is allowed to this partner here");
+        public Explanation Granted => field ??= new(Rule.Rule.Id, Rule.Rule.Article, DecisionReason.Granted, $"'{_name}' is allowed to this partner here",
+            $"'{_name}' is hier toegestaan voor uw organisatie");
 
         public Explanation NotForPartner => field ??= new(Rule.Rule.Id, Rule.Rule.Article, DecisionReason.PurposeNotForPartner,
-            $"'{_name}' is only for {v.Partners.Describe(Rule.Partners)}");
+            $"'{_name}' is only for {v.Partners.Describe(Rule.Partners)}",
+            $"'{_name}' is alleen voor {Dutch.Partners(v, Rule.Partners)}");
 
         public Explanation NotForRole => field ??= new(Rule.Rule.Id, Rule.Rule.Article, DecisionReason.PurposeNotForRole,
-            $"'{_name}' is only for a partner holding {Roles.Describe(Rule.Roles)} in the current step");
+            $"'{_name}' is only for a partner holding {Roles.Describe(Rule.Roles)} in the current step",
+            $"'{_name}' is alleen voor een partner met {Dutch.Roles(Rule.Roles)} in de huidige processtap");
 
         public Explanation NotInStep => field ??= new(Rule.Rule.Id, Rule.Rule.Article, DecisionReason.PurposeNotInStep,
-            $"'{_name}' is only possible in {v.Steps.Describe(Rule.Steps)}");
+            $"'{_name}' is only possible in {v.Steps.Describe(Rule.Steps)}",
+            $"'{_name}' kan alleen in {Dutch.Steps(v, Rule.Steps)}");
 
         public Explanation OnlyWhenClosed => field ??= new(Rule.Rule.Id, Rule.Rule.Article, DecisionReason.CaseStatusFenced,
-            $"'{_name}' is only possible on a closed case");
+            $"'{_name}' is only possible on a closed case",
+            $"'{_name}' kan alleen bij een gesloten dossier");
     }
 
     private sealed class CompiledStatusFence(StatusFence fence, Vocabulary v)
@@ -438,7 +456,8 @@ public sealed class PolicyEngine
         public StatusFence Fence { get; } = fence;
 
         public Explanation Denied { get; } = new(fence.Rule.Id, fence.Rule.Article, DecisionReason.CaseStatusFenced,
-            $"a {(fence.Status == CaseStatus.Closed ? "closed" : "open")} case releases nothing except under {v.Purposes.Describe(fence.Purposes)}");
+            $"a {(fence.Status == CaseStatus.Closed ? "closed" : "open")} case releases nothing except under {v.Purposes.Describe(fence.Purposes)}",
+            $"een {(fence.Status == CaseStatus.Closed ? "gesloten" : "open")} dossier geeft niets vrij, behalve onder {Dutch.List(v.Purposes, fence.Purposes)}");
     }
 
     private sealed class CompiledCategoryFence(CategoryFence fence, Vocabulary v)
@@ -446,11 +465,14 @@ public sealed class PolicyEngine
         public CategoryFence Fence { get; } = fence;
 
         public Explanation Opened { get; } = new(fence.Rule.Id, fence.Rule.Article, DecisionReason.Granted,
-            $"'{v.Categories.Names[fence.Category]}' is released to this partner in this role under this purpose");
+            $"'{v.Categories.Names[fence.Category]}' is released to this partner in this role under this purpose",
+            $"'{v.Categories.Names[fence.Category]}' wordt aan uw organisatie in deze rol onder dit doel vrijgegeven");
 
         public Explanation Closed { get; } = new(fence.Rule.Id, fence.Rule.Article, DecisionReason.Fenced,
             $"'{v.Categories.Names[fence.Category]}' is fenced: only for {v.Partners.Describe(fence.Partners)} " +
-            $"holding {Roles.Describe(fence.Roles)} under {v.Purposes.Describe(fence.Purposes)}");
+            $"holding {Roles.Describe(fence.Roles)} under {v.Purposes.Describe(fence.Purposes)}",
+            $"'{v.Categories.Names[fence.Category]}' is afgeschermd: alleen voor {Dutch.Partners(v, fence.Partners)} " +
+            $"met {Dutch.Roles(fence.Roles)} onder {Dutch.List(v.Purposes, fence.Purposes)}");
     }
 
     private sealed class CompiledRoleView(RoleView view, Vocabulary v)
@@ -458,11 +480,15 @@ public sealed class PolicyEngine
         public RoleView View { get; } = view;
 
         public Explanation Granted { get; } = new(view.Rule.Id, view.Rule.Article, DecisionReason.Granted,
-            $"role {view.Role.Name()} sees {v.Categories.Describe(view.Categories)}");
+            $"role {view.Role.Name()} sees {v.Categories.Describe(view.Categories)}",
+            $"de rol {Dutch.Role(view.Role)} ziet {Dutch.List(v.Categories, view.Categories)}");
 
         public Explanation Outside { get; } = new(view.Rule.Id, view.Rule.Article, DecisionReason.OutsideRoleView,
             view.Categories == 0
                 ? $"role {view.Role.Name()} sees no data category, only case metadata"
-                : $"role {view.Role.Name()} sees only {v.Categories.Describe(view.Categories)}");
+                : $"role {view.Role.Name()} sees only {v.Categories.Describe(view.Categories)}",
+            view.Categories == 0
+                ? $"de rol {Dutch.Role(view.Role)} ziet geen gegevenscategorie, alleen de kenmerken van het dossier"
+                : $"de rol {Dutch.Role(view.Role)} ziet alleen {Dutch.List(v.Categories, view.Categories)}");
     }
 }
