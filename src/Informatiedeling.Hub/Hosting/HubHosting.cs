@@ -75,8 +75,20 @@ internal static class HubHosting
 
     public static WebApplication MapHub(this WebApplication app)
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // A person's browser gets a Dutch page for an error without one (a refused form, a failure); a system gets problem JSON.
+        app.UseWhen(WantsPage, page =>
+        {
+            page.UseExceptionHandler("/fout/500");
+            page.UseStatusCodePagesWithReExecute("/fout/{0}");
+        });
+        app.UseWhen(context => !WantsPage(context), api =>
+        {
+            api.UseExceptionHandler();
+            api.UseStatusCodePages();
+        });
+
+        // Routing after the error pages, so that a re-executed request is routed afresh to its error page.
+        app.UseRouting();
         app.UseSecurityHeaders(SecurityHeaders.ProviderOrigins(
             app.Configuration.GetSection(HubAuthenticationOptions.Section).Get<HubAuthenticationOptions>() ?? new()));
         app.UsePerAddressRateLimiter();
@@ -93,6 +105,10 @@ internal static class HubHosting
         app.MapRazorPages();
         return app;
     }
+
+    /// <summary>A browser asking for a page (it accepts HTML), as opposed to a system calling the API.</summary>
+    private static bool WantsPage(HttpContext context) =>
+        context.Request.Headers.Accept.Any(value => value?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
 
     /// <summary>Everything that must hold before the first request: the schema is current and a policy set is in force.</summary>
     public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken)

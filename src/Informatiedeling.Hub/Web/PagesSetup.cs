@@ -16,6 +16,7 @@ internal static class PagesSetup
         {
             o.Conventions.AuthorizeFolder("/", AuthenticationSetup.PagesPolicy);
             o.Conventions.AllowAnonymousToFolder("/Aanmelden");
+            o.Conventions.AllowAnonymousToPage("/Fout");
         });
         services.AddAntiforgery(o =>
         {

@@ -89,6 +89,46 @@ public sealed partial class PageFlowTests
         using var forged = await vt.PostAsync(new Uri("/melding", UriKind.Relative), new FormUrlEncodedContent(form));
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         Assert.Empty(await hub.LogAsync(r => r.Operation == "case.intake"));
+
+        // A browser is told in Dutch what happened and what to do, and nothing of what was typed comes back.
+        using var browserPost = new HttpRequestMessage(HttpMethod.Post, "/melding") { Content = new FormUrlEncodedContent(form) };
+        browserPost.Headers.Accept.ParseAdd("text/html,application/xhtml+xml");
+        using var refused = await vt.SendAsync(browserPost);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var page = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("<h1>Het formulier kon niet worden verwerkt</h1>", page, StringComparison.Ordinal);
+        Assert.Contains("Er is niets opgeslagen of gewijzigd.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Fictief Zonder Token", page, StringComparison.Ordinal);
+        Assert.Contains("Content-Security-Policy", string.Join(' ', refused.Headers.Select(h => h.Key)), StringComparison.Ordinal);
+        Assert.Empty(await hub.LogAsync(r => r.Operation == "case.intake"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task An_error_without_a_page_of_its_own_is_a_Dutch_page_for_a_browser_and_problem_JSON_for_a_system(string engine)
+    {
+        await using var hub = await CaseHub.StartAsync(engine);
+        using var vt = await SignInAsync(hub, "veilig-thuis", "vt-pagina");
+        using var asPage = new HttpRequestMessage(HttpMethod.Get, "/bestaat-niet");
+        asPage.Headers.Accept.ParseAdd("text/html");
+        using var page = await vt.SendAsync(asPage);
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("<title>Pagina niet gevonden – Informatiedeling</title>", html, StringComparison.Ordinal);
+        Assert.Contains("<html lang=\"nl\">", html, StringComparison.Ordinal);
+
+        using var asSystem = new HttpRequestMessage(HttpMethod.Get, "/bestaat-niet");
+        asSystem.Headers.Accept.ParseAdd("application/json");
+        using var problem = await vt.SendAsync(asSystem);
+        Assert.Equal(HttpStatusCode.NotFound, problem.StatusCode);
+        Assert.Equal("application/problem+json", problem.Content.Headers.ContentType?.MediaType);
+
+        // Opened directly, the error page answers with the status it names, and a code out of range is a page not found.
+        using var direct = await vt.GetAsync(new Uri("/fout/429", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.TooManyRequests, direct.StatusCode);
+        using var odd = await vt.GetAsync(new Uri("/fout/200", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, odd.StatusCode);
     }
 
     [Fact]
