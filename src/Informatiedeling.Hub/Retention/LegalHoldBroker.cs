@@ -21,6 +21,10 @@ internal sealed class LegalHoldBroker(Gate gate, LegalHoldStore holds, LegalHold
     public static readonly AccessRoute Lift = new(
         "legal-hold.lift", "bewaarplicht-opheffen", AccessEventKind.LegalHold, StandingScope.AnyStep, "Not allowed to lift a legal hold");
 
+    /// <summary>The holds in force on a case, for those who may lift them (decided as a lift is); the reasons stay sealed.</summary>
+    public static readonly AccessRoute List = new(
+        "legal-hold.list", "bewaarplicht-opheffen", AccessEventKind.LegalHold, StandingScope.AnyStep, "Not allowed to see the legal holds");
+
     /// <summary>Enough for a reason that names the investigation; the body limit of the hub bounds it anyway.</summary>
     public const int MaxReasonLength = 2000;
 
@@ -93,6 +97,19 @@ internal sealed class LegalHoldBroker(Gate gate, LegalHoldStore holds, LegalHold
         RetentionMessages.HoldPlaced(logger, id, partner, request.Until!.Value);
         return TypedResults.Created(
             $"/cases/{access.State.Pseudonym.Value}/holds/{id:D}", new LegalHoldPlaced(id, access.State.Pseudonym.Value, placedAt, request.Until!.Value.ToUniversalTime()));
+    }
+
+    public async Task<Results<Ok<IReadOnlyList<CaseLegalHold>>, Refusal>> ListAsync(ClaimsPrincipal user, string pseudonym, CancellationToken cancellationToken)
+    {
+        var (access, refusal) = await gate.EnterAsync(user, List, pseudonym, cancellationToken);
+        if (access is null)
+        {
+            return Refused(user, refusal!);
+        }
+
+        await gate.PermitAsync(access, cancellationToken);
+        var active = await holds.ActiveAsync(access.State.Pseudonym, access.Now, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<CaseLegalHold>>([.. active.Select(h => new CaseLegalHold(h.Id, h.PlacedByPartner, h.PlacedAt, h.Until))]);
     }
 
     public async Task<Results<NoContent, Refusal, ConflictProblem>> LiftAsync(ClaimsPrincipal user, string pseudonym, string idText, CancellationToken cancellationToken)

@@ -32,3 +32,6 @@ public sealed record PurgeNotice(
 
 /// <summary>A page of the purge-notice feed; ask again with <c>after=</c><see cref="Next"/> for what follows.</summary>
 public sealed record PurgeNoticePage(IReadOnlyList<PurgeNotice> Notices, long Next);
+
+/// <summary>A legal hold in force on a case: when it was placed and by whom, until when. Its reason stays sealed.</summary>
+public sealed record CaseLegalHold(Guid Id, string PlacedBy, DateTimeOffset PlacedAt, DateTimeOffset Until);

@@ -30,6 +30,10 @@ internal static class RetentionEndpoints
             .WithDescription("Body: {\"reason\": free text (sealed at rest, never echoed), \"until\": end date, in the future and at most five years away}. " +
                 "Allowed to om and politie holding a role on the case in any step; refused with 403 to partners with a role, answered as a missing case (404) " +
                 "to those without. Recorded in the access log before it takes effect.");
+        holds.MapGet("/", (string pseudonym, HttpContext http, LegalHoldBroker broker) => broker.ListAsync(http.User, pseudonym, http.RequestAborted))
+            .WithRoute(LegalHoldBroker.List, "ListLegalHolds")
+            .WithSummary("The legal holds in force on a case (id, placed by, placed at, until; never the reason), for the partners who may lift them.")
+            .WithDescription("Decided and recorded as a lift is: om and politie with a role on the case in any step; 403 to other partners with a role, 404 to those without.");
         holds.MapDelete("/{id}", (string pseudonym, string id, HttpContext http, LegalHoldBroker broker) =>
                 broker.LiftAsync(http.User, pseudonym, id, http.RequestAborted))
             .WithRoute(LegalHoldBroker.Lift, "LiftLegalHold")

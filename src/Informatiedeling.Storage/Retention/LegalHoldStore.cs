@@ -40,6 +40,15 @@ public sealed class LegalHoldStore(IDbContextFactory<HubDbContext> factory, Data
         return lifted == 1;
     }
 
+    /// <summary>The holds active now on one case, by end date.</summary>
+    public async Task<IReadOnlyList<LegalHoldRow>> ActiveAsync(CasePseudonym pseudonym, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var open = await db.LegalHolds.AsNoTracking().Where(h => h.Case == pseudonym.Value && h.LiftedAt == null).ToListAsync(cancellationToken);
+        var at = new HoldInstant(now, await clock.NowAsync(db, cancellationToken));
+        return [.. open.Where(h => LegalHoldQueries.IsActive(h.PlacedAt, h.Until, h.LiftedAt, at)).OrderBy(h => h.Until).ThenBy(h => h.Id)];
+    }
+
     /// <summary>Every hold active now (placed and not lifted as the database stands, not ended by <paramref name="now"/>), by end date.</summary>
     public async Task<IReadOnlyList<LegalHoldRow>> ActiveAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -105,6 +105,64 @@ public sealed partial class PageFlowTests
 
     [Theory]
     [MemberData(nameof(Engines))]
+    public async Task The_prosecutor_places_sees_and_lifts_a_legal_hold_on_the_page_and_a_care_coordinator_is_refused_in_plain_words(string engine)
+    {
+        await using var hub = await CaseHub.StartAsync(engine);
+        var pseudonym = await hub.NewCaseAsync();
+        await hub.MoveToAsync(pseudonym, "uitvoering");
+        var page = $"/zaken/{pseudonym}/bijwerken";
+        using var om = await SignInAsync(hub, "om", "om-pagina");
+
+        // Refused (no end date), what was typed stays in the form.
+        var form = await FormAsync(om, page);
+        form["reden"] = "Fictieve strafzaak 12/345";
+        using (var refused = await om.PostAsync(new Uri($"{page}?handler=Bewaarplicht", UriKind.Relative), new FormUrlEncodedContent(form)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains(">Fictieve strafzaak 12/345</textarea>", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        form["tot"] = DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        using (var placed = await om.PostAsync(new Uri($"{page}?handler=Bewaarplicht", UriKind.Relative), new FormUrlEncodedContent(form)))
+        {
+            Assert.Equal(HttpStatusCode.OK, placed.StatusCode);
+            Assert.Contains("De bewaarplicht is vastgelegd.", await placed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        var listed = await om.GetStringAsync(new Uri($"{page}?handler=Bewaarplichten", UriKind.Relative));
+        Assert.Contains("<td>Openbaar Ministerie</td>", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain("Fictieve strafzaak", listed, StringComparison.Ordinal); // the reason stays sealed
+        var id = Regex.Match(listed, "name=\"bewaarplicht\" value=\"([0-9a-f-]{36})\"").Groups[1].Value;
+        Assert.NotEmpty(id);
+        var lift = await FormAsync(om, $"{page}?handler=Bewaarplichten");
+        lift["bewaarplicht"] = id;
+        using (var lifted = await om.PostAsync(new Uri($"{page}?handler=Opheffen", UriKind.Relative), new FormUrlEncodedContent(lift)))
+        {
+            Assert.Equal(HttpStatusCode.OK, lifted.StatusCode);
+            Assert.Contains("De bewaarplicht is opgeheven.", await lifted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Op dit dossier geldt geen bewaarplicht.", await om.GetStringAsync(new Uri($"{page}?handler=Bewaarplichten", UriKind.Relative)), StringComparison.Ordinal);
+
+        using var zc = await SignInAsync(hub, "zorgcoordinatie", "zc-pagina");
+        using var asked = await zc.GetAsync(new Uri($"{page}?handler=Bewaarplichten", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Forbidden, asked.StatusCode);
+        var refusal = await asked.Content.ReadAsStringAsync();
+        Assert.Contains("Niet toegestaan volgens het convenant", refusal, StringComparison.Ordinal);
+        Assert.Contains("is alleen voor", refusal, StringComparison.Ordinal);
+        Assert.Contains("handeling-bewaarplicht-opheffen", refusal, StringComparison.Ordinal);
+
+        var operations = (await hub.LogAsync(r => r.Case?.Value == pseudonym && r.Operation!.StartsWith("legal-hold.", StringComparison.Ordinal), everyKind: true))
+            .Select(r => (r.Record.Operation, r.Record.Decision)).ToList();
+        Assert.Equal(
+            [("legal-hold.place", AccessDecision.Error), ("legal-hold.place", AccessDecision.Permit), ("legal-hold.list", AccessDecision.Permit),
+             ("legal-hold.list", AccessDecision.Permit), ("legal-hold.lift", AccessDecision.Permit), ("legal-hold.list", AccessDecision.Permit),
+             ("legal-hold.list", AccessDecision.Deny)],
+            operations);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
     public async Task An_error_without_a_page_of_its_own_is_a_Dutch_page_for_a_browser_and_problem_JSON_for_a_system(string engine)
     {
         await using var hub = await CaseHub.StartAsync(engine);

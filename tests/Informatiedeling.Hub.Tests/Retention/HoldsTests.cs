@@ -136,6 +136,40 @@ public sealed class HoldsTests
 
     [Theory]
     [MemberData(nameof(Engines))]
+    public async Task The_holds_in_force_are_listed_to_who_may_lift_them_without_their_reason_and_the_listing_is_recorded(string engine)
+    {
+        await using var hub = await HoldsHub.StartAsync(engine);
+        var pseudonym = await hub.NewCaseAsync();
+        var other = await hub.NewCaseAsync();
+        var first = await PlaceAsync(hub, pseudonym, "om", "strafzaak 77/1 geheim", 30);
+        var second = await PlaceAsync(hub, pseudonym, "politie", "onderzoek 88/2 geheim", 60);
+        var lifted = await PlaceAsync(hub, pseudonym, "om", "ingetrokken 99/3", 90);
+        await PlaceAsync(hub, other, "om", "ander dossier", 30);
+        using (var lift = await hub.SendAsync(HttpMethod.Delete, $"/cases/{pseudonym}/holds/{lifted}", await hub.TokenAsync("om")))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, lift.StatusCode);
+        }
+
+        using var answer = await hub.SendAsync(HttpMethod.Get, $"/cases/{pseudonym}/holds", await hub.TokenAsync("politie"));
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var text = await answer.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("geheim", text, StringComparison.Ordinal);
+        var listed = JsonDocument.Parse(text).RootElement.EnumerateArray().ToList();
+        Assert.Equal([first, second], listed.Select(h => h.GetProperty("id").GetGuid())); // by end date, the lifted one and the other case's absent
+        Assert.Equal(["om", "politie"], listed.Select(h => h.GetProperty("placedBy").GetString()));
+
+        // Decided as a lift: the care coordinator with a role is refused, a partner without standing finds no case.
+        await AssertProblemAsync(await hub.SendAsync(HttpMethod.Get, $"/cases/{pseudonym}/holds", await hub.TokenAsync("zorgcoordinatie")), HttpStatusCode.Forbidden);
+        await hub.RemoveRolesAsync(pseudonym, "kmar");
+        await AssertProblemAsync(await hub.SendAsync(HttpMethod.Get, $"/cases/{pseudonym}/holds", await hub.TokenAsync("kmar")), HttpStatusCode.NotFound);
+
+        var lists = await hub.LogAsync(r => r.Operation == LegalHoldBroker.List.Operation);
+        Assert.Equal([AccessDecision.Permit, AccessDecision.Deny], lists.Take(2).Select(r => r.Decision));
+        Assert.All(lists, r => Assert.Equal(pseudonym, r.Case!.Value.Value));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
     public async Task An_incomplete_hold_is_a_400_that_stores_nothing(string engine)
     {
         await using var hub = await HoldsHub.StartAsync(engine);

@@ -28,6 +28,9 @@ internal sealed class BijwerkenModel(
     /// <summary>Which form the answer belongs to, so it is shown beside that form.</summary>
     public string? Form { get; private set; }
 
+    /// <summary>The legal holds in force, once asked for (<see cref="OnGetBewaarplichtenAsync"/>).</summary>
+    public IReadOnlyList<CaseLegalHold>? Holds { get; private set; }
+
     public Dictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
@@ -85,9 +88,45 @@ internal sealed class BijwerkenModel(
         ActAsync(pseudonym, "sluiten", c => process.CloseAsync(User, pseudonym, new ClosureRequest(reason), c), "Het dossier is gesloten.", cancellationToken);
 
     public Task<IActionResult> OnPostBewaarplichtAsync(
-        string pseudonym, [FromForm(Name = "reden")] string? reason, [FromForm(Name = "tot")] DateOnly? until, CancellationToken cancellationToken) =>
-        ActAsync(pseudonym, "bewaarplicht", c => holds.PlaceAsync(User, pseudonym, new LegalHoldRequest(reason, EndOf(until)), c),
+        string pseudonym, [FromForm(Name = "reden")] string? reason, [FromForm(Name = "tot")] DateOnly? until, CancellationToken cancellationToken)
+    {
+        // Kept in the form if the hold is refused, so that nothing typed is lost; never in the address.
+        Values["bewaarplicht-reden"] = reason ?? "";
+        Values["bewaarplicht-tot"] = until?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        return ActAsync(pseudonym, "bewaarplicht", c => holds.PlaceAsync(User, pseudonym, new LegalHoldRequest(reason, EndOf(until)), c),
             "De bewaarplicht is vastgelegd.", cancellationToken);
+    }
+
+    /// <summary>The holds in force, shown on request only: seeing them is decided and recorded as lifting them is.</summary>
+    public async Task<IActionResult> OnGetBewaarplichtenAsync(string pseudonym, CancellationToken cancellationToken)
+    {
+        Form = "bewaarplichten";
+        if (!await LoadAsync(pseudonym, cancellationToken))
+        {
+            return NotFoundPage();
+        }
+
+        var answer = (await holds.ListAsync(User, pseudonym, cancellationToken)).Result;
+        if (answer is Ok<IReadOnlyList<CaseLegalHold>> list)
+        {
+            Holds = list.Value;
+        }
+        else if (answer is ProblemAnswer problem)
+        {
+            if (problem.StatusCode == StatusCodes.Status404NotFound)
+            {
+                return NotFoundPage();
+            }
+
+            Problem = Explain(problem);
+            Response.StatusCode = problem.StatusCode;
+        }
+
+        return Page();
+    }
+
+    public Task<IActionResult> OnPostOpheffenAsync(string pseudonym, [FromForm(Name = "bewaarplicht")] string? id, CancellationToken cancellationToken) =>
+        ActAsync(pseudonym, "bewaarplichten", c => holds.LiftAsync(User, pseudonym, id ?? "", c), "De bewaarplicht is opgeheven.", cancellationToken);
 
     /// <summary>A date typed in a form means until the end of that day, in UTC.</summary>
     private static DateTimeOffset? EndOf(DateOnly? day) =>
