@@ -163,6 +163,39 @@ public sealed partial class PageFlowTests
 
     [Theory]
     [MemberData(nameof(Engines))]
+    public async Task After_closure_the_prosecutor_without_a_role_in_the_last_step_still_places_a_hold_on_the_page_and_sees_nothing_else(string engine)
+    {
+        await using var hub = await CaseHub.StartAsync(engine);
+        var pseudonym = await hub.NewCaseAsync();
+        await hub.MoveToAsync(pseudonym, "nazorg"); // the OM holds A in uitvoering and no role in nazorg
+        await hub.OkAsync("zvh", HttpMethod.Post, $"/cases/{pseudonym}/closure", new { reason = "afgerond" });
+        var page = $"/zaken/{pseudonym}/bijwerken";
+        using var om = await SignInAsync(hub, "om", "om-pagina");
+        var shown = await om.GetStringAsync(new Uri(page, UriKind.Relative));
+        Assert.Contains("U hebt in de huidige stap geen rol op dit dossier", shown, StringComparison.Ordinal);
+        Assert.Contains("Op dit dossier geldt geen bewaarplicht.", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("Stap afronden", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("Dossier sluiten", shown, StringComparison.Ordinal);
+
+        var form = await FormAsync(om, page);
+        form["reden"] = "Fictieve vervolging 34/567";
+        form["tot"] = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        using var placed = await om.PostAsync(new Uri($"{page}?handler=Bewaarplicht", UriKind.Relative), new FormUrlEncodedContent(form));
+        Assert.Equal(HttpStatusCode.OK, placed.StatusCode);
+        var after = await placed.Content.ReadAsStringAsync();
+        Assert.Contains("De bewaarplicht is vastgelegd.", after, StringComparison.Ordinal);
+        Assert.Contains("<td>Openbaar Ministerie</td>", after, StringComparison.Ordinal);
+
+        // A partner with no standing in any step (a shell partner never invited) gets the page of a case that does not exist.
+        using var ggd = await SignInAsync(hub, "ggd", "ggd-pagina");
+        using var held = await ggd.GetAsync(new Uri(page, UriKind.Relative));
+        using var none = await ggd.GetAsync(new Uri("/zaken/cs-00000000000000000000000000/bijwerken", UriKind.Relative));
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (held.StatusCode, none.StatusCode));
+        Assert.Equal(Mask(await none.Content.ReadAsStringAsync()), Mask(await held.Content.ReadAsStringAsync()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
     public async Task An_error_without_a_page_of_its_own_is_a_Dutch_page_for_a_browser_and_problem_JSON_for_a_system(string engine)
     {
         await using var hub = await CaseHub.StartAsync(engine);

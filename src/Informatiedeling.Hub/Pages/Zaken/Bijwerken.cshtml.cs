@@ -28,6 +28,9 @@ internal sealed class BijwerkenModel(
     /// <summary>Which form the answer belongs to, so it is shown beside that form.</summary>
     public string? Form { get; private set; }
 
+    /// <summary>The caller holds no role in the current step but may place and lift legal holds: only that part is shown.</summary>
+    public bool HoldsOnly { get; private set; }
+
     /// <summary>The legal holds in force, once asked for (<see cref="OnGetBewaarplichtenAsync"/>).</summary>
     public IReadOnlyList<CaseLegalHold>? Holds { get; private set; }
 
@@ -106,6 +109,11 @@ internal sealed class BijwerkenModel(
             return NotFoundPage();
         }
 
+        if (HoldsOnly)
+        {
+            return Page(); // listed while loading
+        }
+
         var answer = (await holds.ListAsync(User, pseudonym, cancellationToken)).Result;
         if (answer is Ok<IReadOnlyList<CaseLegalHold>> list)
         {
@@ -167,7 +175,15 @@ internal sealed class BijwerkenModel(
     {
         Pseudonym = pseudonym;
         Summary = ((await summaries.GetAsync(User, pseudonym, cancellationToken)).Result as Ok<CaseSummary>)?.Value;
-        return Summary is not null;
+        if (Summary is null && (await holds.ListAsync(User, pseudonym, cancellationToken)).Result is Ok<IReadOnlyList<CaseLegalHold>> list)
+        {
+            // No role in the current step, but standing for legal holds in another (the public prosecutor after closure):
+            // the page offers the holds and nothing else of the case, as the API does.
+            HoldsOnly = true;
+            Holds = list.Value;
+        }
+
+        return Summary is not null || HoldsOnly;
     }
 
     private IActionResult NotFoundPage()
