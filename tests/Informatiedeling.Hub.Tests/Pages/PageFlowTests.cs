@@ -126,7 +126,21 @@ public sealed partial class PageFlowTests
         using (var placed = await om.PostAsync(new Uri($"{page}?handler=Bewaarplicht", UriKind.Relative), new FormUrlEncodedContent(form)))
         {
             Assert.Equal(HttpStatusCode.OK, placed.StatusCode);
-            Assert.Contains("De bewaarplicht is vastgelegd.", await placed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            var done = await placed.Content.ReadAsStringAsync();
+            Assert.Contains("De bewaarplicht is vastgelegd.", done, StringComparison.Ordinal);
+            Assert.DoesNotContain("Fictieve strafzaak", done, StringComparison.Ordinal); // a form that succeeded starts empty again
+        }
+
+        // An invitation refused to the prosecutor keeps the partner and date chosen.
+        var invite = await FormAsync(om, page);
+        invite["partner"] = "coa";
+        invite["tot"] = "2031-01-31";
+        using (var refusedInvite = await om.PostAsync(new Uri($"{page}?handler=Uitnodigen", UriKind.Relative), new FormUrlEncodedContent(invite)))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refusedInvite.StatusCode);
+            var kept = await refusedInvite.Content.ReadAsStringAsync();
+            Assert.Contains("<option value=\"coa\" selected=\"selected\">", kept, StringComparison.Ordinal);
+            Assert.Contains("value=\"2031-01-31\"", kept, StringComparison.Ordinal);
         }
 
         var listed = await om.GetStringAsync(new Uri($"{page}?handler=Bewaarplichten", UriKind.Relative));

@@ -43,6 +43,14 @@ internal sealed class BijwerkenModel(
     /// <summary>The sections written under a purpose (the weighings have their own form; the person and report are taken in).</summary>
     public static readonly string[] WritableSections = ["plan-van-aanpak", "voortgang", "afsluiting"];
 
+    /// <summary>
+    /// What was posted in <paramref name="name"/> of <paramref name="form"/>, shown again in that form after the answer so
+    /// that nothing typed is lost (it is in the body of the post and the page, never in the address); null otherwise,
+    /// and null once the form succeeded.
+    /// </summary>
+    public string? Kept(string form, string name) =>
+        Form == form && Done is null && Request.HasFormContentType && Request.Form.TryGetValue(name, out var value) ? value.ToString() : null;
+
     /// <summary>What the answer partial shows beside one form.</summary>
     public (string Form, BijwerkenModel Page) AnswerFor(string form) => (form, this);
 
@@ -91,14 +99,9 @@ internal sealed class BijwerkenModel(
         ActAsync(pseudonym, "sluiten", c => process.CloseAsync(User, pseudonym, new ClosureRequest(reason), c), "Het dossier is gesloten.", cancellationToken);
 
     public Task<IActionResult> OnPostBewaarplichtAsync(
-        string pseudonym, [FromForm(Name = "reden")] string? reason, [FromForm(Name = "tot")] DateOnly? until, CancellationToken cancellationToken)
-    {
-        // Kept in the form if the hold is refused, so that nothing typed is lost; never in the address.
-        Values["bewaarplicht-reden"] = reason ?? "";
-        Values["bewaarplicht-tot"] = until?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "";
-        return ActAsync(pseudonym, "bewaarplicht", c => holds.PlaceAsync(User, pseudonym, new LegalHoldRequest(reason, EndOf(until)), c),
+        string pseudonym, [FromForm(Name = "reden")] string? reason, [FromForm(Name = "tot")] DateOnly? until, CancellationToken cancellationToken) =>
+        ActAsync(pseudonym, "bewaarplicht", c => holds.PlaceAsync(User, pseudonym, new LegalHoldRequest(reason, EndOf(until)), c),
             "De bewaarplicht is vastgelegd.", cancellationToken);
-    }
 
     /// <summary>The holds in force, shown on request only: seeing them is decided and recorded as lifting them is.</summary>
     public async Task<IActionResult> OnGetBewaarplichtenAsync(string pseudonym, CancellationToken cancellationToken)
