@@ -97,6 +97,24 @@ public sealed class CaseJourneyTests(DevelopmentHubFixture fixture) : IClassFixt
         zvh.ClickAndWait("form[action$='handler=Sluiten'] button[type=submit]");
         Assert.Contains("Het dossier is gesloten.", zvh.Text(".notice"), StringComparison.Ordinal);
 
+        // The public prosecutor places a legal hold on the closed case, sees it listed and lifts it.
+        using var om = Hub.SignInForDevelopment("om", "om-officier");
+        om.WaitForPath("/");
+        Open(om, pseudonym);
+        om.Find("#bewaarplicht-reden").SendKeys("Fictieve strafzaak 12/345");
+        om.Find("#bewaarplicht-tot").SendKeys(DateTime.UtcNow.AddDays(90).ToString("dd-MM-yyyy", System.Globalization.CultureInfo.InvariantCulture));
+        Act(om, pseudonym, "Bewaarplicht", "De bewaarplicht is vastgelegd.", open: false);
+        om.ClickAndWait("form:has(input[name=handler][value=Bewaarplichten]) button[type=submit]");
+        Assert.Contains("Openbaar Ministerie", om.Text("table:has(form[action$='handler=Opheffen'])"), StringComparison.Ordinal);
+        await CheckAsync(om, "bewaarplichten");
+        om.ClickAndWait("form[action$='handler=Opheffen'] button[type=submit]");
+        Assert.Contains("De bewaarplicht is opgeheven.", om.Text(".notice"), StringComparison.Ordinal);
+
+        // A page that does not exist is a Dutch page, not an error of the framework.
+        om.Open("/bestaat-niet");
+        Assert.Contains("Pagina niet gevonden", om.Text("h1"), StringComparison.Ordinal);
+        await CheckAsync(om, "fout-404");
+
         // A partner without standing sees the same "not found" as for a case that does not exist.
         using var ggd = Hub.SignInForDevelopment("ggd", "ggd-arts");
         ggd.WaitForPath("/");
