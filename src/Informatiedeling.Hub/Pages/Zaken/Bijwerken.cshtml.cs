@@ -88,9 +88,12 @@ internal sealed class BijwerkenModel(
     }
 
     public Task<IActionResult> OnPostUitnodigenAsync(
-        string pseudonym, [FromForm(Name = "partner")] string? partner, [FromForm(Name = "tot")] DateOnly? until, CancellationToken cancellationToken) =>
-        ActAsync(pseudonym, "uitnodigen", c => direction.InviteAsync(User, pseudonym, new InvitationRequest(partner, EndOf(until)), c),
+        string pseudonym, [FromForm(Name = "partner")] string? partner, [FromForm(Name = "tot")] DateOnly? until, CancellationToken cancellationToken)
+    {
+        RequireFutureDate("uitnodigen-tot", until, "Vul in tot en met welke dag de uitnodiging geldt; daarna heeft de partner geen rol meer.");
+        return ActAsync(pseudonym, "uitnodigen", c => direction.InviteAsync(User, pseudonym, new InvitationRequest(partner, EndOf(until)), c),
             "De partner is uitgenodigd.", cancellationToken);
+    }
 
     public Task<IActionResult> OnPostIntrekkenAsync(string pseudonym, [FromForm(Name = "partner")] string? partner, CancellationToken cancellationToken) =>
         ActAsync(pseudonym, "intrekken", c => direction.WithdrawAsync(User, pseudonym, partner ?? "", c), "De uitnodiging is ingetrokken.", cancellationToken);
@@ -99,9 +102,17 @@ internal sealed class BijwerkenModel(
         ActAsync(pseudonym, "sluiten", c => process.CloseAsync(User, pseudonym, new ClosureRequest(reason), c), "Het dossier is gesloten.", cancellationToken);
 
     public Task<IActionResult> OnPostBewaarplichtAsync(
-        string pseudonym, [FromForm(Name = "reden")] string? reason, [FromForm(Name = "tot")] DateOnly? until, CancellationToken cancellationToken) =>
-        ActAsync(pseudonym, "bewaarplicht", c => holds.PlaceAsync(User, pseudonym, new LegalHoldRequest(reason, EndOf(until)), c),
+        string pseudonym, [FromForm(Name = "reden")] string? reason, [FromForm(Name = "tot")] DateOnly? until, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            Errors["bewaarplicht-reden"] = "Vul de reden in: het onderzoek of de vervolging waarvoor het dossier bewaard moet blijven.";
+        }
+
+        RequireFutureDate("bewaarplicht-tot", until, "Vul in tot en met welke dag de bewaarplicht geldt.");
+        return ActAsync(pseudonym, "bewaarplicht", c => holds.PlaceAsync(User, pseudonym, new LegalHoldRequest(reason, EndOf(until)), c),
             "De bewaarplicht is vastgelegd.", cancellationToken);
+    }
 
     /// <summary>The holds in force, shown on request only: seeing them is decided and recorded as lifting them is.</summary>
     public async Task<IActionResult> OnGetBewaarplichtenAsync(string pseudonym, CancellationToken cancellationToken)
@@ -138,6 +149,25 @@ internal sealed class BijwerkenModel(
 
     public Task<IActionResult> OnPostOpheffenAsync(string pseudonym, [FromForm(Name = "bewaarplicht")] string? id, CancellationToken cancellationToken) =>
         ActAsync(pseudonym, "bewaarplichten", c => holds.LiftAsync(User, pseudonym, id ?? "", c), "De bewaarplicht is opgeheven.", cancellationToken);
+
+    /// <summary>
+    /// What a person must fill in before the form goes to the broker at all, said in Dutch beside the field; the broker
+    /// still checks and decides everything (its limits, the convenant) when the form is complete.
+    /// </summary>
+    private void RequireFutureDate(string field, DateOnly? day, string missing)
+    {
+        if (day is null)
+        {
+            Errors[field] = missing;
+        }
+        else if (day < DateOnly.FromDateTime(DateTime.UtcNow))
+        {
+            Errors[field] = "Kies een datum vanaf vandaag.";
+        }
+    }
+
+    /// <summary>The error of a form field, or null: shown beside the field and tied to it (aria-describedby).</summary>
+    public string? ErrorOf(string field) => Errors.GetValueOrDefault(field);
 
     /// <summary>A date typed in a form means until the end of that day, in UTC.</summary>
     private static DateTimeOffset? EndOf(DateOnly? day) =>
