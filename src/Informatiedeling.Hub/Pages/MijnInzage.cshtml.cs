@@ -76,6 +76,7 @@ internal sealed class MijnInzageModel(PolicyHolder policy, MyAccessHistory histo
     public static string DecisionText(string? decision) => decision switch
     {
         "permit" => "toegestaan",
+        "partial" => "deels toegestaan",
         "deny" => "geweigerd",
         "error" => "niet verwerkt",
         null => "—",
