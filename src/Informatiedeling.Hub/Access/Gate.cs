@@ -181,6 +181,7 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
             access.Route.Operation, decision, about ?? (access as CaseAccess)?.State.Pseudonym, rule,
             access.Role, purpose ?? access.Purpose, subject, categories);
         var at = time.GetUtcNow();
+        // A log read that is refused or malformed read nothing: it is recorded as an access decision, as a refusal by function is.
         var record = access.Route.Kind switch
         {
             AccessEventKind.LegalHold => AccessRecords.LegalHold(access.Caller, access.Engine, at, e),
