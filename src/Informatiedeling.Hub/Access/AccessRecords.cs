@@ -63,6 +63,10 @@ internal static class AccessRecords
     public static AccessRecord LegalHold(Caller caller, PolicyEngine engine, DateTimeOffset at, AccessEvent e) =>
         Common(AccessEventKind.LegalHold, caller, engine, at, e);
 
+    /// <summary>A read of the access log itself (<see cref="AccessEventKind.LogRead"/>): its parameters as subject, never a personal value.</summary>
+    public static AccessRecord LogRead(Caller caller, PolicyEngine engine, DateTimeOffset at, AccessEvent e) =>
+        Common(AccessEventKind.LogRead, caller, engine, at, e);
+
     private static AccessRecord Common(AccessEventKind kind, Caller caller, PolicyEngine engine, DateTimeOffset at, AccessEvent e)
     {
         var v = engine.Vocabulary;

@@ -182,9 +182,13 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
             access.Route.Operation, decision, about ?? (access as CaseAccess)?.State.Pseudonym, rule,
             access.Role, purpose ?? access.Purpose, subject, categories);
         var at = time.GetUtcNow();
-        var record = access.Route.Kind == AccessEventKind.LegalHold
-            ? AccessRecords.LegalHold(access.Caller, access.Engine, at, e)
-            : AccessRecords.Decision(access.Caller, access.Engine, at, e, release);
+        // A log read that is refused or malformed read nothing: it is recorded as an access decision, as a refusal by function is.
+        var record = access.Route.Kind switch
+        {
+            AccessEventKind.LegalHold => AccessRecords.LegalHold(access.Caller, access.Engine, at, e),
+            AccessEventKind.LogRead when decision == AccessDecision.Permit => AccessRecords.LogRead(access.Caller, access.Engine, at, e),
+            _ => AccessRecords.Decision(access.Caller, access.Engine, at, e, release),
+        };
 
         // Durable before anything leaves or changes: if the log cannot take it, this throws and the request fails closed (503).
         return accessLog.AppendAsync(record, cancellationToken);

@@ -14,5 +14,6 @@ internal static class CaseLifecycleServices
         .AddSingleton<ReportIntake>()
         .AddSingleton<CaseProcess>()
         .AddSingleton<CaseDirection>()
-        .AddSingleton<MonitoringBroker>();
+        .AddSingleton<MonitoringBroker>()
+        .AddSingleton<Informatiedeling.Hub.AccessHistory.MyAccessHistory>();
 }

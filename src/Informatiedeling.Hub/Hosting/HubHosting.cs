@@ -1,3 +1,4 @@
+using Informatiedeling.Hub.AccessHistory;
 using Informatiedeling.Hub.Authentication;
 using Informatiedeling.Hub.Cases;
 using Informatiedeling.Hub.Health;
@@ -102,6 +103,7 @@ internal static class HubHosting
         app.MapCaseEndpoints();
         app.MapMonitoringEndpoints();
         app.MapRetentionEndpoints();
+        app.MapMyAccessEndpoints();
         app.MapRazorPages();
         return app;
     }

@@ -2,8 +2,8 @@ using Informatiedeling.AccessLog.Records;
 
 namespace Informatiedeling.Storage.AccessLog;
 
-/// <summary>The names the query columns hold, stable across renames of the enum members.</summary>
-internal static class AccessLogNames
+/// <summary>The names the query columns hold, stable across renames of the enum members; also the names the hub answers with.</summary>
+public static class AccessLogNames
 {
     public static string Kind(AccessEventKind kind) => kind switch
     {

@@ -248,7 +248,7 @@ public sealed class AccessLogStore : IAsyncDisposable
         return source;
     }
 
-    /// <summary>The records matching <paramref name="query"/>, oldest first.</summary>
+    /// <summary>The records matching <paramref name="query"/>, oldest first, or newest first when it asks so.</summary>
     public async Task<IReadOnlyList<LoggedRecord>> QueryAsync(AccessLogQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -286,8 +286,22 @@ public sealed class AccessLogStore : IAsyncDisposable
             AddParameter(command, "kind", AccessLogNames.Kind(k));
         }
 
+        if (query.User is { } user)
+        {
+            // Records from before the column existed have none, and are found by no user.
+            where.Add("user_id = @user");
+            AddParameter(command, "user", user);
+        }
+
+        if (query.BeforeSeq is { } before)
+        {
+            where.Add("seq < @before");
+            AddParameter(command, "before", before);
+        }
+
         AddParameter(command, "limit", query.Limit);
-        command.CommandText = $"SELECT leaf FROM access_log WHERE {string.Join(" AND ", where)} ORDER BY seq LIMIT @limit";
+        var order = query.NewestFirst ? "seq DESC" : "seq";
+        command.CommandText = $"SELECT leaf FROM access_log WHERE {string.Join(" AND ", where)} ORDER BY {order} LIMIT @limit";
         var found = new List<LoggedRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -382,7 +396,7 @@ public sealed class AccessLogStore : IAsyncDisposable
 
 /// <summary>
 /// A batch's rows as both engines write them: seq = size, size + 1, …, each record encoded as its leaf, its leaf hash,
-/// the indexed columns, and the head the log has after them.
+/// the indexed columns (the acting user's id among them, a copy of what the leaf holds), and the head the log has after them.
 /// </summary>
 internal sealed class PreparedRows(int count)
 {
@@ -392,6 +406,7 @@ internal sealed class PreparedRows(int count)
     public string[] Kinds { get; } = new string[count];
     public string?[] Cases { get; } = new string?[count];
     public string?[] Partners { get; } = new string?[count];
+    public string?[] Users { get; } = new string?[count];
     public string?[] Purposes { get; } = new string?[count];
     public string?[] Decisions { get; } = new string?[count];
     public LogHead Head { get; private set; } = new(0, []);
@@ -414,6 +429,7 @@ internal sealed class PreparedRows(int count)
             rows.Kinds[i] = AccessLogNames.Kind(record.Kind);
             rows.Cases[i] = record.Case?.Value;
             rows.Partners[i] = record.ActorPartner?.Value;
+            rows.Users[i] = record.ActorUser;
             rows.Purposes[i] = record.Purpose?.Value;
             rows.Decisions[i] = record.Decision == AccessDecision.None ? null : AccessLogNames.Decision(record.Decision);
         }

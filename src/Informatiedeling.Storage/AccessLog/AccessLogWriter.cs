@@ -130,7 +130,7 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
             Case = query.Case,
             Purpose = reader.Purpose,
             Operation = "access-log.read",
-            Subject = Describe(query),
+            Subject = Describe(query, reader),
         }, cancellationToken);
         return await _store.QueryAsync(query, cancellationToken);
     }
@@ -142,14 +142,18 @@ public sealed class AccessLogWriter : IAccessLog, IAsyncDisposable
         _probe.Dispose();
     }
 
-    private static string Describe(AccessLogQuery query) =>
+    /// <summary>The read's parameters; a user filter as whether it is the reader's own, never the id itself.</summary>
+    private static string Describe(AccessLogQuery query, LogReader reader) =>
         string.Join(' ', new[]
         {
             query.Partner is { } p ? $"partner={p}" : null,
             query.Purpose is { } u ? $"purpose={u}" : null,
             query.Decision is { } d ? $"decision={AccessLogNames.Decision(d)}" : null,
             query.Kind is { } k ? $"kind={AccessLogNames.Kind(k)}" : null,
+            query.User is { } user ? (user == reader.User ? "user=self" : "user=other") : null,
             $"from={query.FromSeq}",
+            query.BeforeSeq is { } before ? $"before={before}" : null,
+            query.NewestFirst ? "order=newest" : null,
             $"limit={query.Limit}",
         }.Where(s => s is not null));
 

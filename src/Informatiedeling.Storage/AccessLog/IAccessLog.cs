@@ -17,7 +17,11 @@ public interface IAccessLog
     Task<IReadOnlyList<LoggedRecord>> ReadAsync(AccessLogQuery query, LogReader reader, CancellationToken cancellationToken);
 }
 
-/// <summary>Which records to read. Every criterion is optional; at most <see cref="Limit"/> records from <see cref="FromSeq"/>.</summary>
+/// <summary>
+/// Which records to read. Every criterion is optional and they combine; at most <see cref="Limit"/> records from
+/// <see cref="FromSeq"/>, oldest first, or with <see cref="NewestFirst"/> newest first, below <see cref="BeforeSeq"/>
+/// when given (keyset paging: the next page starts below the last seq of the one before, so pages neither skip nor repeat).
+/// </summary>
 public sealed record AccessLogQuery
 {
     public CasePseudonym? Case { get; init; }
@@ -29,6 +33,15 @@ public sealed record AccessLogQuery
     public AccessDecision? Decision { get; init; }
 
     public AccessEventKind? Kind { get; init; }
+
+    /// <summary>The acting user's id as admitted from the token; a user id is unique only within its partner, so combine it with <see cref="Partner"/>.</summary>
+    public string? User { get; init; }
+
+    /// <summary>Only records with a seq below this one (the last seq of the page before, newest first).</summary>
+    public long? BeforeSeq { get; init; }
+
+    /// <summary>Newest first (highest seq first) instead of oldest first.</summary>
+    public bool NewestFirst { get; init; }
 
     public long FromSeq { get; init; }
 

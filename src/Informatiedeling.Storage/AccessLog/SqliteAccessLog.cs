@@ -48,11 +48,11 @@ internal sealed class SqliteAccessLog(string connectionString) : IAccessLogEngin
         var rows = PreparedRows.Encode(head, records, recordedAt);
         var at = recordedAt.ToString(TimeFormat, CultureInfo.InvariantCulture);
         await using (var insert = new SqliteCommand("""
-            INSERT INTO access_log (seq, recorded_at, leaf, leaf_hash, event_kind, case_pseudonym, partner, purpose, decision)
-            VALUES ($seq, $at, $leaf, $hash, $kind, $case, $partner, $purpose, $decision)
+            INSERT INTO access_log (seq, recorded_at, leaf, leaf_hash, event_kind, case_pseudonym, partner, purpose, decision, user_id)
+            VALUES ($seq, $at, $leaf, $hash, $kind, $case, $partner, $purpose, $decision, $user)
             """, connection, transaction))
         {
-            var parameters = new[] { "$seq", "$at", "$leaf", "$hash", "$kind", "$case", "$partner", "$purpose", "$decision" }
+            var parameters = new[] { "$seq", "$at", "$leaf", "$hash", "$kind", "$case", "$partner", "$purpose", "$decision", "$user" }
                 .Select(name => insert.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
             for (var i = 0; i < rows.Seqs.Length; i++)
             {
@@ -65,6 +65,7 @@ internal sealed class SqliteAccessLog(string connectionString) : IAccessLogEngin
                 parameters[6].Value = (object?)rows.Partners[i] ?? DBNull.Value;
                 parameters[7].Value = (object?)rows.Purposes[i] ?? DBNull.Value;
                 parameters[8].Value = (object?)rows.Decisions[i] ?? DBNull.Value;
+                parameters[9].Value = (object?)rows.Users[i] ?? DBNull.Value;
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
         }

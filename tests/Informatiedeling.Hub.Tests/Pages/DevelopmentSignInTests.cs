@@ -126,6 +126,27 @@ public sealed class DevelopmentSignInTests(DevelopmentHubFixture fixture, ITestO
         browser.AssertNoCspViolation();
     }
 
+    [Fact]
+    public async Task My_access_history_carries_the_strict_CSP_and_has_no_serious_or_critical_accessibility_violation()
+    {
+        using var browser = Hub.SignInForDevelopment("veilig-thuis", "vt-inzage");
+        browser.WaitForPath("/");
+        browser.ClickAndWait("nav.site a[href='/mijn-inzage']");
+        browser.WaitForPath("/mijn-inzage");
+        Assert.Equal("Mijn inzage", browser.Text("main h1"));
+        PageChecks.AssertStrictPolicy(browser.Document("/mijn-inzage"), Hub);
+
+        // Its own view is on the record: the next view shows it above the start page's list of cases.
+        browser.Open("/mijn-inzage");
+        var rows = browser.FindAll("main table tbody tr");
+        Assert.Equal(3, rows.Count);
+        Assert.Contains("Mijn inzage bekeken", rows[0].Text, StringComparison.Ordinal);
+        Assert.Contains("Mijn zaken bekeken", rows[2].Text, StringComparison.Ordinal);
+        browser.Screenshot("mijn-inzage");
+        Report(await browser.AssertAccessibleAsync());
+        browser.AssertNoCspViolation();
+    }
+
     private void Report(IReadOnlyList<AxeViolation> violations)
     {
         foreach (var violation in violations)

@@ -239,12 +239,56 @@ public sealed partial class PageFlowTests
         Assert.Equal(HttpStatusCode.NotFound, odd.StatusCode);
     }
 
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public async Task My_access_history_shows_my_own_records_newest_first_and_its_own_view_on_the_next_one(string engine)
+    {
+        await using var hub = await CaseHub.StartAsync(engine);
+        using var vt = await SignInAsync(hub, "veilig-thuis", "vt-inzage");
+        var form = await FormAsync(vt, "/melding");
+        form["naam"] = "Fictief Inzagepersoon";
+        form["geboortedatum"] = "1990-01-02";
+        form["veld:melding.inhoud"] = "Fictief signaal voor de inzage";
+        using var posted = await vt.PostAsync(new Uri("/melding", UriKind.Relative), new FormUrlEncodedContent(form));
+        var pseudonym = Pseudonym().Match(posted.Headers.Location!.OriginalString).Value;
+        await vt.GetStringAsync(new Uri($"/zaken/{pseudonym}?doel=signalering-en-weging", UriKind.Relative));
+
+        var first = await vt.GetStringAsync(new Uri("/mijn-inzage", UriKind.Relative));
+        Assert.Contains("<title>Mijn inzage – Informatiedeling</title>", first, StringComparison.Ordinal);
+        Assert.Contains("Melding aangenomen", first, StringComparison.Ordinal);
+        Assert.Contains("Gegevens van een dossier ingezien", first, StringComparison.Ordinal);
+        Assert.Contains($"<code>{pseudonym}</code>", first, StringComparison.Ordinal);
+        Assert.Contains("signalering-en-weging", first, StringComparison.Ordinal);
+        Assert.Contains("deels toegestaan", first, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/mijn-inzage\">Mijn inzage</a>", first, StringComparison.Ordinal); // in the menu
+        Assert.DoesNotContain("Fictief signaal voor de inzage", first, StringComparison.Ordinal); // what happened, never what was in it
+        var rows = Row().Matches(first).Select(m => m.Value).ToList();
+        Assert.Contains("Mijn inzage bekeken", rows[0], StringComparison.Ordinal); // the view itself, newest first
+        Assert.Contains("Gegevens van een dossier ingezien", rows[1], StringComparison.Ordinal);
+        var second = await vt.GetStringAsync(new Uri("/mijn-inzage", UriKind.Relative));
+        Assert.Equal(2, Row().Matches(second).Count(m => m.Value.Contains("Mijn inzage bekeken", StringComparison.Ordinal)));
+
+        // Another employee of the same organisation sees none of it, and the start page links the history.
+        using var colleague = await SignInAsync(hub, "veilig-thuis", "vt-collega");
+        var theirs = await colleague.GetStringAsync(new Uri("/mijn-inzage", UriKind.Relative));
+        Assert.DoesNotContain(pseudonym, theirs, StringComparison.Ordinal);
+        Assert.Single(Row().Matches(theirs));
+        Assert.Contains("href=\"/mijn-inzage\"", await colleague.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
+
+        // Older records through the opaque cursor only; one that was not given is refused on the page, recorded.
+        using var bad = await vt.GetAsync(new Uri("/mijn-inzage?cursor=vt-inzage", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var views = await hub.LogAsync(r => r.Operation == "access-log.mine", everyKind: true);
+        Assert.Equal(4, views.Count);
+        Assert.Equal(3, views.Count(r => r.Record.Kind == AccessEventKind.LogRead));
+    }
+
     [Fact]
     public async Task Every_page_carries_the_strict_policy_and_the_api_takes_no_session_cookie()
     {
         await using var hub = await CaseHub.StartAsync("sqlite");
         using var vt = await SignInAsync(hub, "veilig-thuis", "vt-pagina");
-        foreach (var path in new[] { "/", "/melding", "/zaken/cs-00000000000000000000000000", "/aanmelden" })
+        foreach (var path in new[] { "/", "/melding", "/mijn-inzage", "/zaken/cs-00000000000000000000000000", "/aanmelden" })
         {
             using var answer = await vt.GetAsync(new Uri(path, UriKind.Relative));
             var policy = string.Join(' ', answer.Headers.GetValues("Content-Security-Policy"));
@@ -300,6 +344,9 @@ public sealed partial class PageFlowTests
 
     [GeneratedRegex("name=\"__af\" type=\"hidden\" value=\"([^\"]*)\"")]
     private static partial Regex Antiforgery();
+
+    [GeneratedRegex("<tr>\\s*<td><time.*?</tr>", RegexOptions.Singleline)]
+    private static partial Regex Row();
 
     [GeneratedRegex("cs-[0-9a-z]{26}")]
     private static partial Regex Pseudonym();
