@@ -92,9 +92,21 @@ public sealed class BrowserHub : IAsyncDisposable
         var client = new OidcBrowserClient("informatiedeling-hub", [new Uri(baseAddress, $"aanmelden/{options.ProviderName}/terug").ToString()], options.ConfidentialClient)
         {
             PostLogoutRedirectUris = [new Uri(baseAddress, $"afmelden/{options.ProviderName}/terug").ToString()],
+            BackchannelLogoutUri = new Uri(baseAddress, $"afmelden/{options.ProviderName}/achterkanaal").ToString(),
         };
-        var provider = await OidcProviderServer.StartAsync([], people: options.People, browserClients: [client]);
         var certificate = CreateCertificate();
+        OidcProviderServer provider;
+        try
+        {
+            // The provider posts logout tokens to the hub over HTTPS: it trusts the hub's certificate.
+            provider = await OidcProviderServer.StartAsync([], people: options.People, browserClients: [client], trustedCertificatePem: certificate.ExportCertificatePem());
+        }
+        catch
+        {
+            certificate.Dispose();
+            throw;
+        }
+
         HubFactory? factory = null;
         try
         {
