@@ -35,6 +35,9 @@ public sealed record BrowserHubOptions
     /// <summary>The hub as a confidential client of the provider (a secret), or a public one (PKCE alone).</summary>
     public bool ConfidentialClient { get; init; } = true;
 
+    /// <summary>The hub's clock, which a test moves; null: the system's.</summary>
+    public Microsoft.Extensions.Time.Testing.FakeTimeProvider? Clock { get; init; }
+
     /// <summary>Further hub settings, on top of those above.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 }
@@ -135,7 +138,7 @@ public sealed class BrowserHub : IAsyncDisposable
                 settings[key] = value;
             }
 
-            factory = await HubFactory.OnPostgresAsync(extra: settings, environment: options.Environment);
+            factory = await HubFactory.OnPostgresAsync(extra: settings, environment: options.Environment, clock: options.Clock);
             factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
