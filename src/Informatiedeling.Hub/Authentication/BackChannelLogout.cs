@@ -183,7 +183,18 @@ internal static partial class BackChannelLogout
             RequireExpirationTime = false,
             ClockSkew = oidc.TokenValidationParameters.ClockSkew,
         };
-        var result = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(token, parameters);
+        var handler = new JsonWebTokenHandler { MapInboundClaims = false };
+        var result = await handler.ValidateTokenAsync(token, parameters);
+
+        // Signed with a key the hub has not fetched yet (the provider rotated): wait, within bounds, for the provider's
+        // keys anew, as the bearer path does, and validate once more with them.
+        if (result.Exception is SecurityTokenSignatureKeyNotFoundException && organisation.Keys is { } refresh
+            && KeyIdOf(token) is { Length: > 0 } kid && await refresh.KeysWithAsync(kid, oidc.ConfigurationManager!, http.RequestAborted) is { } keys)
+        {
+            parameters.IssuerSigningKeys = keys;
+            result = await handler.ValidateTokenAsync(token, parameters);
+        }
+
         if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
         {
             Refused(logger, organisation.Name, result.Exception?.GetType().Name ?? "invalid");
@@ -277,6 +288,18 @@ internal static partial class BackChannelLogout
         sid = string.IsNullOrEmpty(sid) ? null : sid;
         subject = string.IsNullOrEmpty(subject) ? null : subject;
         return null;
+    }
+
+    private static string? KeyIdOf(string token)
+    {
+        try
+        {
+            return new JsonWebToken(token).Kid;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     private static BadRequest<BackChannelLogoutError> Refuse(string error, string description) => TypedResults.BadRequest(new BackChannelLogoutError(error, description));

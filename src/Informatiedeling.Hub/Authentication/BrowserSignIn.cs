@@ -6,8 +6,11 @@ using Informatiedeling.Policy;
 
 namespace Informatiedeling.Hub.Authentication;
 
-/// <summary>One organisation a person can sign in with on the sign-in page.</summary>
-internal sealed record SignInOption(string Name, string DisplayName, string Scheme, string Issuer);
+/// <summary>
+/// One organisation a person can sign in with on the sign-in page; <see cref="Keys"/> waits for its provider's new
+/// signing keys when a logout token is signed with one the hub has not fetched yet.
+/// </summary>
+internal sealed record SignInOption(string Name, string DisplayName, string Scheme, string Issuer, SigningKeyRefresh? Keys = null);
 
 /// <summary>The organisations offered on the sign-in page, in configuration order; and whether development sign-in is on.</summary>
 internal sealed record SignInOptions(IReadOnlyList<SignInOption> Organisations, bool Development);
@@ -73,11 +76,12 @@ internal static partial class AuthenticationSetup
         {
             var scheme = $"browser:{issuer.Name}";
             var client = issuer.Browser!;
-            organisations.Add(new SignInOption(issuer.Name, client.DisplayName, scheme, issuer.Issuer));
+            organisations.Add(new SignInOption(issuer.Name, client.DisplayName, scheme, issuer.Issuer, new SigningKeyRefresh(issuer.KeyRefreshInterval, settings.KeyRotationWait)));
             authentication.AddOpenIdConnect(scheme, client.DisplayName, oidc =>
             {
                 oidc.Authority = issuer.Issuer;
                 oidc.RequireHttpsMetadata = issuer.RequireHttpsMetadata;
+                oidc.RefreshInterval = issuer.KeyRefreshInterval;
                 oidc.ClientId = client.ClientId;
                 oidc.ClientSecret = string.IsNullOrEmpty(client.ClientSecret) ? null : client.ClientSecret;
                 oidc.ResponseType = OpenIdConnectResponseType.Code;
