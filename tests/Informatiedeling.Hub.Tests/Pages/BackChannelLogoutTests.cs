@@ -152,6 +152,32 @@ public sealed class BackChannelLogoutTests(LogoutHubFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.BadRequest, json.StatusCode);
     }
 
+    [Fact]
+    public async Task A_logout_token_signed_with_a_key_the_provider_rotated_to_since_sign_in_ends_the_session()
+    {
+        var person = new OidcTestPerson("agent-de-wit", "politie");
+        await using var hub = await BrowserHub.StartAsync(new BrowserHubOptions
+        {
+            People = [person],
+            Settings = new Dictionary<string, string?> { ["Authentication:Issuers:0:KeyRefreshInterval"] = "00:00:01" },
+        });
+        using var browser = hub.SignInWithProvider(person);
+        browser.WaitForPath("/");
+        await hub.Provider.RotateKeysAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1.2)); // the hub refreshes an issuer's keys at most once per KeyRefreshInterval (1 s here)
+
+        using var client = hub.CreateClient();
+        var descriptor = Logout(person.Login);
+        descriptor.Issuer = hub.Provider.Issuer;
+        descriptor.Audience = hub.Client.ClientId;
+        using var response = await client.PostAsync(new Uri($"/afmelden/{hub.Options.ProviderName}/achterkanaal", UriKind.Relative),
+            new FormUrlEncodedContent([new("logout_token", Sign(descriptor, Credentials(hub.Provider.Keys[0], hub.Provider.CurrentKeyId)))]));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, hub.Diagnostics());
+
+        browser.Open("/");
+        browser.WaitForPath("/aanmelden?terug=%2F");
+    }
+
     private Task<HttpResponseMessage> PostAsync(HttpClient client, string token) =>
         client.PostAsync(new Uri(LogoutPath, UriKind.Relative), new FormUrlEncodedContent([new("logout_token", token)]));
 
