@@ -52,7 +52,8 @@ public sealed class EndedSessionStore(IDbContextFactory<HubDbContext> factory)
 
     /// <summary>
     /// Whether the session <paramref name="sid"/> of <paramref name="subject"/> at <paramref name="issuer"/>, begun at
-    /// <paramref name="startedAt"/>, has ended: its sid was ended, or its subject's sessions were ended after it began.
+    /// <paramref name="startedAt"/>, has ended: its sid was ended, or its subject's sessions were ended (by a logout
+    /// naming no session) after it began.
     /// One query on the (issuer, sid) and (issuer, subject) indexes.
     /// </summary>
     public async Task<bool> HasEndedAsync(string issuer, string? sid, string subject, DateTimeOffset startedAt, CancellationToken cancellationToken)
@@ -62,9 +63,11 @@ public sealed class EndedSessionStore(IDbContextFactory<HubDbContext> factory)
         var started = startedAt.ToUnixTimeMilliseconds();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var query = db.EndedSessions.AsNoTracking().Where(e => e.Issuer == issuer);
+
+        // A logout naming a session ends that session only; one naming just the subject, each of its sessions begun before.
         query = string.IsNullOrEmpty(sid)
-            ? query.Where(e => e.Subject == subject && e.EndedAt >= started)
-            : query.Where(e => e.Sid == sid || (e.Subject == subject && e.EndedAt >= started));
+            ? query.Where(e => e.Sid == null && e.Subject == subject && e.EndedAt >= started)
+            : query.Where(e => e.Sid == sid || (e.Sid == null && e.Subject == subject && e.EndedAt >= started));
         return await query.AnyAsync(cancellationToken);
     }
 }
