@@ -1,6 +1,7 @@
 using Informatiedeling.Storage.Cases;
 using Informatiedeling.Storage.Policy;
 using Informatiedeling.Storage.Retention;
+using Informatiedeling.Storage.Sessions;
 using Microsoft.EntityFrameworkCore;
 
 namespace Informatiedeling.Storage;
@@ -36,6 +37,8 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
     public DbSet<PurgeNoticeRow> PurgeNotices => Set<PurgeNoticeRow>();
 
     public DbSet<LegalHoldRow> LegalHolds => Set<LegalHoldRow>();
+
+    public DbSet<EndedSessionRow> EndedSessions => Set<EndedSessionRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -145,7 +148,23 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
         });
         MapLifecycle(modelBuilder);
         MapReports(modelBuilder);
+        MapEndedSessions(modelBuilder);
     }
+
+    private static void MapEndedSessions(ModelBuilder modelBuilder) =>
+        modelBuilder.Entity<EndedSessionRow>(e =>
+        {
+            e.ToTable("ended_sessions");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.Issuer).HasColumnName("issuer").HasMaxLength(512);
+            e.Property(x => x.Sid).HasColumnName("sid").HasMaxLength(256);
+            e.Property(x => x.Subject).HasColumnName("subject").HasMaxLength(256);
+            e.Property(x => x.EndedAt).HasColumnName("ended_at");
+            e.HasIndex(x => new { x.Issuer, x.Sid }).HasDatabaseName("ix_ended_sessions_issuer_sid");
+            e.HasIndex(x => new { x.Issuer, x.Subject, x.EndedAt }).HasDatabaseName("ix_ended_sessions_issuer_subject");
+            e.HasIndex(x => x.EndedAt).HasDatabaseName("ix_ended_sessions_ended_at");
+        });
 
     private static void MapReports(ModelBuilder modelBuilder) =>
         modelBuilder.Entity<CaseReportFieldRow>(e =>

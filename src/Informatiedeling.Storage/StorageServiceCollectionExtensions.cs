@@ -42,6 +42,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<CaseLifecycle>();
         services.AddSingleton<LegalHoldQueries>();
         services.AddSingleton<RetentionPurge>();
+        services.AddSingleton<Sessions.EndedSessionStore>();
         return services;
     }
 

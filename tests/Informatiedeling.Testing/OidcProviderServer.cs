@@ -80,6 +80,9 @@ public sealed class OidcProviderServer : IAsyncDisposable
     /// <summary>The provider's clients for people signing in with a browser.</summary>
     public IReadOnlyList<OidcBrowserClient> BrowserClients { get; private init; } = [];
 
+    /// <summary>A certificate (PEM) the provider trusts besides the system's: the hub's, where it posts logout tokens.</summary>
+    public string? TrustedCertificatePem { get; private init; }
+
     /// <summary>The signing keys, the first one current; the provider publishes all of them.</summary>
     public List<ECDsa> Keys { get; } = [];
 
@@ -90,7 +93,7 @@ public sealed class OidcProviderServer : IAsyncDisposable
 
     public static async Task<OidcProviderServer> StartAsync(
         IReadOnlyList<OidcTestUser> users, int accessTokenTtl = 300, string functionClaim = "function",
-        IReadOnlyList<OidcTestPerson>? people = null, IReadOnlyList<OidcBrowserClient>? browserClients = null)
+        IReadOnlyList<OidcTestPerson>? people = null, IReadOnlyList<OidcBrowserClient>? browserClients = null, string? trustedCertificatePem = null)
     {
         await EnsureInstalledAsync();
         var server = new OidcProviderServer(FreePort(), users, accessTokenTtl)
@@ -98,6 +101,7 @@ public sealed class OidcProviderServer : IAsyncDisposable
             FunctionClaim = functionClaim,
             People = people ?? [],
             BrowserClients = browserClients ?? [],
+            TrustedCertificatePem = trustedCertificatePem,
         };
         server.Keys.Add(ECDsa.Create(ECCurve.NamedCurves.nistP256));
         await server.RunAsync();
@@ -242,6 +246,13 @@ public sealed class OidcProviderServer : IAsyncDisposable
         var file = Path.Combine(_folder, "config.json");
         await File.WriteAllTextAsync(file, config.ToJsonString());
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = ProviderFolder };
+        if (TrustedCertificatePem is not null)
+        {
+            var trusted = Path.Combine(_folder, "trusted.pem");
+            await File.WriteAllTextAsync(trusted, TrustedCertificatePem);
+            start.Environment["NODE_EXTRA_CA_CERTS"] = trusted;
+        }
+
         start.ArgumentList.Add("server.mjs");
         start.ArgumentList.Add(file);
         _process = Process.Start(start) ?? throw new InvalidOperationException("cannot start node");

@@ -16,6 +16,8 @@
 // each authorization request's and each end-session request's query as the browser sent it, and each pushed
 // authorization request's parameters.
 //
+// A hub with a certificate of its own is trusted when the test starts node with NODE_EXTRA_CA_CERTS naming it.
+//
 // Usage: node server.mjs <config.json>; prints "ready <issuer>" when it listens.
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -87,6 +89,12 @@ const provider = new Provider(config.issuer, {
   claims: { openid: [...personClaims] },
   conformIdTokenClaims: false,
   pkce: { required: () => true },
+  // The provider posts logout tokens (back-channel logout) to the hub under test, which listens on loopback: an
+  // address oidc-provider's guard against server-side request forgery refuses. This provider reaches nothing else.
+  fetch: (url, options) => {
+    const { dispatcher, ...rest } = options;
+    return globalThis.fetch(url, rest);
+  },
   async findAccount(ctx, sub) {
     const user = users.get(sub);
     if (!user) return undefined;
@@ -162,6 +170,8 @@ provider.proxy = false;
 provider.on('pushed_authorization_request.success', (ctx) => record('par', ctx));
 provider.on('authorization.accepted', (ctx) => record('accepted', ctx));
 provider.on('server_error', (ctx, error) => console.error(`server_error ${error?.stack ?? error}`));
+provider.on('backchannel.error', (ctx, error, client) => console.error(`backchannel.error ${client.clientId} ${error?.cause?.message ?? error?.message ?? error}`));
+provider.on('backchannel.success', (ctx, client) => console.log(`backchannel.success ${client.clientId}`));
 
 function loginPage(uid, { login = '', error } = {}) {
   return page('Aanmelden bij de testprovider', `<h1>Aanmelden bij de testprovider</h1>

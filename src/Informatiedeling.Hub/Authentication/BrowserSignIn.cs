@@ -6,8 +6,11 @@ using Informatiedeling.Policy;
 
 namespace Informatiedeling.Hub.Authentication;
 
-/// <summary>One organisation a person can sign in with on the sign-in page.</summary>
-internal sealed record SignInOption(string Name, string DisplayName, string Scheme, string Issuer);
+/// <summary>
+/// One organisation a person can sign in with on the sign-in page; <see cref="Keys"/> waits for its provider's new
+/// signing keys when a logout token is signed with one the hub has not fetched yet.
+/// </summary>
+internal sealed record SignInOption(string Name, string DisplayName, string Scheme, string Issuer, SigningKeyRefresh? Keys = null);
 
 /// <summary>The organisations offered on the sign-in page, in configuration order; and whether development sign-in is on.</summary>
 internal sealed record SignInOptions(IReadOnlyList<SignInOption> Organisations, bool Development);
@@ -33,6 +36,15 @@ internal static partial class AuthenticationSetup
     public static readonly TimeSpan SessionIdle = TimeSpan.FromMinutes(30);
 
     /// <summary>
+    /// How long a session lasts however much it is used: sliding alone would let a session in daily use live for ever,
+    /// and the list of ended sessions needs to keep an entry only as long as a session can last.
+    /// </summary>
+    public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
+
+    /// <summary>The signature algorithms the hub accepts of providers, for logout tokens as for every other token.</summary>
+    internal static IEnumerable<string> SignatureAlgorithms => AsymmetricAlgorithms;
+
+    /// <summary>
     /// Cookies are Secure and carry the <c>__Host-</c> prefix (only this host, path /, never over plain HTTP) in every
     /// environment but Development, where the hub runs on http://127.0.0.1 without a certificate.
     /// </summary>
@@ -56,6 +68,7 @@ internal static partial class AuthenticationSetup
             cookie.LoginPath = SignInPath;
             cookie.AccessDeniedPath = SignInPath;
             cookie.ReturnUrlParameter = "terug";
+            cookie.Events = new CookieAuthenticationEvents { OnValidatePrincipal = SessionEnding.ValidateAsync };
         });
 
         var organisations = new List<SignInOption>();
@@ -63,11 +76,12 @@ internal static partial class AuthenticationSetup
         {
             var scheme = $"browser:{issuer.Name}";
             var client = issuer.Browser!;
-            organisations.Add(new SignInOption(issuer.Name, client.DisplayName, scheme, issuer.Issuer));
+            organisations.Add(new SignInOption(issuer.Name, client.DisplayName, scheme, issuer.Issuer, new SigningKeyRefresh(issuer.KeyRefreshInterval, settings.KeyRotationWait)));
             authentication.AddOpenIdConnect(scheme, client.DisplayName, oidc =>
             {
                 oidc.Authority = issuer.Issuer;
                 oidc.RequireHttpsMetadata = issuer.RequireHttpsMetadata;
+                oidc.RefreshInterval = issuer.KeyRefreshInterval;
                 oidc.ClientId = client.ClientId;
                 oidc.ClientSecret = string.IsNullOrEmpty(client.ClientSecret) ? null : client.ClientSecret;
                 oidc.ResponseType = OpenIdConnectResponseType.Code;
@@ -97,7 +111,11 @@ internal static partial class AuthenticationSetup
                         var idToken = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(context.SecurityToken.RawData);
                         if (Admission.TryAdmit(idToken, issuer.Issuer, Claims(issuer), issuer.Partners, vocabulary, out var caller, out var problem))
                         {
-                            context.Principal = caller.ToPrincipal();
+                            // The provider's session (sid) and subject (sub), as it gave them, so that its back-channel
+                            // logout can end this session (BackChannelLogout); they decide nothing else.
+                            idToken.TryGetPayloadValue<string>("sid", out var sid);
+                            var started = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+                            context.Principal = SessionClaims.Add(caller.ToPrincipal(), started, sid, idToken.Subject);
                         }
                         else
                         {
@@ -134,7 +152,8 @@ internal static partial class AuthenticationSetup
 /// mints a token for them, which is validated and admitted exactly as a bearer token of that issuer would be, and its
 /// admitted caller becomes the session. Only registered when the development issuer is (Development only).
 /// </summary>
-internal sealed class DevelopmentSignIn(DevelopmentIssuer issuer, Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerOptions> bearer, PolicyHolder policy)
+internal sealed class DevelopmentSignIn(
+    DevelopmentIssuer issuer, Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerOptions> bearer, PolicyHolder policy, TimeProvider time)
 {
     public async Task<bool> SignInAsync(HttpContext http, string partner, string user, bool privacyOfficer)
     {
@@ -147,7 +166,7 @@ internal sealed class DevelopmentSignIn(DevelopmentIssuer issuer, Microsoft.Exte
             return false;
         }
 
-        await http.SignInAsync(AuthenticationSetup.CookieScheme, caller.ToPrincipal());
+        await http.SignInAsync(AuthenticationSetup.CookieScheme, SessionClaims.Add(caller.ToPrincipal(), time.GetUtcNow()));
         return true;
     }
 }

@@ -100,6 +100,7 @@ internal static class HubHosting
         app.MapOpenApi();
         app.MapHealthEndpoints();
         app.MapIdentityEndpoints();
+        app.MapBackChannelLogout();
         app.MapCaseEndpoints();
         app.MapMonitoringEndpoints();
         app.MapRetentionEndpoints();

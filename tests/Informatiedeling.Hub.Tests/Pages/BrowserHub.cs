@@ -35,6 +35,9 @@ public sealed record BrowserHubOptions
     /// <summary>The hub as a confidential client of the provider (a secret), or a public one (PKCE alone).</summary>
     public bool ConfidentialClient { get; init; } = true;
 
+    /// <summary>The hub's clock, which a test moves; null: the system's.</summary>
+    public Microsoft.Extensions.Time.Testing.FakeTimeProvider? Clock { get; init; }
+
     /// <summary>Further hub settings, on top of those above.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 }
@@ -92,9 +95,21 @@ public sealed class BrowserHub : IAsyncDisposable
         var client = new OidcBrowserClient("informatiedeling-hub", [new Uri(baseAddress, $"aanmelden/{options.ProviderName}/terug").ToString()], options.ConfidentialClient)
         {
             PostLogoutRedirectUris = [new Uri(baseAddress, $"afmelden/{options.ProviderName}/terug").ToString()],
+            BackchannelLogoutUri = new Uri(baseAddress, $"afmelden/{options.ProviderName}/achterkanaal").ToString(),
         };
-        var provider = await OidcProviderServer.StartAsync([], people: options.People, browserClients: [client]);
         var certificate = CreateCertificate();
+        OidcProviderServer provider;
+        try
+        {
+            // The provider posts logout tokens to the hub over HTTPS: it trusts the hub's certificate.
+            provider = await OidcProviderServer.StartAsync([], people: options.People, browserClients: [client], trustedCertificatePem: certificate.ExportCertificatePem());
+        }
+        catch
+        {
+            certificate.Dispose();
+            throw;
+        }
+
         HubFactory? factory = null;
         try
         {
@@ -123,7 +138,7 @@ public sealed class BrowserHub : IAsyncDisposable
                 settings[key] = value;
             }
 
-            factory = await HubFactory.OnPostgresAsync(extra: settings, environment: options.Environment);
+            factory = await HubFactory.OnPostgresAsync(extra: settings, environment: options.Environment, clock: options.Clock);
             factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
