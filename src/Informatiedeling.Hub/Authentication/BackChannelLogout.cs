@@ -106,8 +106,6 @@ internal static partial class BackChannelLogout
     /// <summary>How old a logout token may be (by its <c>iat</c>): a provider sends it as the session ends.</summary>
     public static readonly TimeSpan Freshness = TimeSpan.FromMinutes(5);
 
-    public static string PathOf(string name) => $"/afmelden/{name}/achterkanaal";
-
     public static void MapBackChannelLogout(this WebApplication app)
     {
         if (app.Services.GetRequiredService<SignInOptions>().Organisations.Count == 0)
