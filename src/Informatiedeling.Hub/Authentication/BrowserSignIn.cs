@@ -131,6 +131,15 @@ internal static partial class AuthenticationSetup
                         context.ProtocolMessage.ClientId = client.ClientId;
                         return Task.CompletedTask;
                     },
+                    OnRemoteSignOut = context =>
+                    {
+                        // Front-channel logout is a GET any page can make a browser send; the handler would sign out a session
+                        // without a sid on it. The hub ends sessions only by back-channel logout (BackChannelLogout), so this
+                        // path ends nothing.
+                        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                        context.HandleResponse();
+                        return Task.CompletedTask;
+                    },
                     OnRemoteFailure = context =>
                     {
                         // A refused sign-in (a partner this provider may not assert, a cancelled login) ends on the sign-in

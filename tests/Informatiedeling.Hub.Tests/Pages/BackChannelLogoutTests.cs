@@ -68,6 +68,22 @@ public sealed class BackChannelLogoutTests(LogoutHubFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void The_front_channel_logout_path_a_page_could_make_the_browser_open_ends_no_session()
+    {
+        using var browser = Hub.SignInWithProvider(LogoutHubFixture.Bystander);
+        browser.WaitForPath("/");
+        var path = $"/afmelden/{Hub.Options.ProviderName}/kanaal";
+        browser.Open(path);
+        Assert.Equal(400, browser.Document(path).Status);
+        browser.Open($"{path}?iss={Uri.EscapeDataString(Hub.Provider.Issuer)}&sid=x");
+        Assert.Equal(400, browser.Document(path).Status);
+        browser.Open("/");
+        browser.WaitForPath("/");
+        Assert.Equal("agent-smit / Politie / Medewerker", browser.Identity());
+        Assert.NotNull(browser.Cookie(Session));
+    }
+
+    [Fact]
     public async Task Forged_logout_tokens_are_refused_with_400_and_end_no_session_and_the_provider_key_s_token_ends_the_subject_s()
     {
         using var browser = Hub.SignInWithProvider(LogoutHubFixture.Colleague);
