@@ -41,6 +41,9 @@ internal static class AccessRecords
     /// <summary>The role recorded for the privacy officer's own reads, who acts by function, not by a RASCI role.</summary>
     public const string PrivacyOfficerRole = "privacy-officer";
 
+    /// <summary>The role recorded for a partner's own privacy officer, who reviews that partner's employees.</summary>
+    public const string PartnerPrivacyOfficerRole = "partner-privacy-officer";
+
     /// <summary>An access decision (<see cref="AccessEventKind.AccessDecision"/>): on a case, on figures, on a feed; with what a read released.</summary>
     public static AccessRecord Decision(Caller caller, PolicyEngine engine, DateTimeOffset at, AccessEvent e, Release? release = null)
     {

@@ -19,7 +19,8 @@ internal enum StandingScope
 /// What a route hands the gate: the operation it is recorded under, the action of actions.yaml it performs (none for
 /// a read under a purpose, mere standing, or a route about no case), the kind of access-log record, where standing is
 /// judged, whether the action also needs standing on the case (an action that needs no role of itself, such as adding a
-/// report to an open file), whether only the privacy officer may use it, and the title of a 403. Also endpoint
+/// report to an open file), whether only the privacy officer may use it (and whether a partner's own privacy officer
+/// may too, for that partner's employees only), and the title of a 403. Also endpoint
 /// metadata, so that a refused request body is recorded under the same operation and the tests find every route.
 /// </summary>
 internal sealed record AccessRoute(
@@ -29,7 +30,22 @@ internal sealed record AccessRoute(
     StandingScope Scope = StandingScope.CurrentStep,
     string RefusedTitle = "Not allowed on this case",
     bool RequiresStanding = false,
-    bool PrivacyOfficerOnly = false);
+    bool PrivacyOfficerOnly = false,
+    bool PartnerPrivacyOfficers = false);
+
+/// <summary>
+/// Whose accesses a privacy officer entered through the gate may see: every partner's (the hub's privacy officer), or
+/// only those of one partner's employees (that partner's own privacy officer, NEN 7513). Set by the gate alone.
+/// </summary>
+internal sealed record OfficerScope(PartnerId? Partner)
+{
+    public static readonly OfficerScope Everyone = new((PartnerId?)null);
+
+    public bool All => Partner is null;
+
+    /// <summary>Whether a record by <paramref name="actor"/> is within the scope.</summary>
+    public bool Covers(PartnerId? actor) => All || (actor is { } a && a == Partner);
+}
 
 /// <summary>A request let through the gate: who, under which policy set, when, for which route, and the rule that let it through.</summary>
 internal record Access
@@ -50,6 +66,9 @@ internal record Access
 
     /// <summary>The declared purpose, for reads and figures.</summary>
     public string? Purpose { get; init; }
+
+    /// <summary>On the privacy officer's routes, whose accesses the caller may see; none elsewhere.</summary>
+    public OfficerScope? Officer { get; init; }
 }
 
 /// <summary>A request on a case let through the gate: the case as it stood and the caller's standing on it.</summary>

@@ -6,10 +6,17 @@ namespace Informatiedeling.Hub.Access;
 
 /// <summary>
 /// Who is asking, as admission established it (<see cref="AdmittedCaller"/>): the partner, the user and whether the
-/// issuer asserted the privacy officer's function. Read from the principal in this one place, for API and pages alike.
+/// issuer asserted a privacy officer's function — the hub's (<see cref="PrivacyOfficer"/>, every partner's accesses) or
+/// the partner's own (<see cref="PartnerPrivacyOfficer"/>, its own employees' accesses only). Read from the principal
+/// in this one place, for API and pages alike.
 /// </summary>
-internal sealed record Caller(string Partner, PartnerId PartnerId, string? User, bool PrivacyOfficer)
+internal sealed record Caller(string Partner, PartnerId PartnerId, string? User, bool PrivacyOfficer, bool PartnerPrivacyOfficer = false)
 {
+    /// <summary>The caller's function as the pages name it.</summary>
+    public string FunctionName => PrivacyOfficer ? "Functionaris gegevensbescherming"
+        : PartnerPrivacyOfficer ? "Functionaris gegevensbescherming van de eigen organisatie"
+        : "Medewerker";
+
     /// <summary>The partner as the access log records it: only a well-formed identifier.</summary>
     public PartnerId? ActorPartner => PartnerId.Value is null ? null : PartnerId;
 
@@ -17,6 +24,6 @@ internal sealed record Caller(string Partner, PartnerId PartnerId, string? User,
     {
         var partner = principal.PartnerOf() ?? "";
         PartnerId.TryParse(partner, out var id);
-        return new Caller(partner, id, principal.UserOf(), principal.IsPrivacyOfficer());
+        return new Caller(partner, id, principal.UserOf(), principal.IsPrivacyOfficer(), principal.IsPartnerPrivacyOfficer());
     }
 }

@@ -27,7 +27,11 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
         Route = route,
     };
 
-    /// <summary>The privacy officer's routes: only a caller whose issuer asserted that function; anyone else is refused, and that is recorded.</summary>
+    /// <summary>
+    /// The privacy officer's routes: only a caller whose issuer asserted that function, who sees every partner's
+    /// accesses; on a route open to them (<see cref="AccessRoute.PartnerPrivacyOfficers"/>) also a partner's own privacy
+    /// officer, who sees only that partner's employees' (<see cref="Access.Officer"/>). Anyone else is refused, and that is recorded.
+    /// </summary>
     public async Task<Entry<Access, ForbiddenProblem>> EnterAsPrivacyOfficerAsync(ClaimsPrincipal user, AccessRoute route, CancellationToken cancellationToken)
     {
         if (!route.PrivacyOfficerOnly)
@@ -38,7 +42,12 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
         var access = Enter(user, route);
         if (access.Caller.PrivacyOfficer)
         {
-            return new(access with { Role = AccessRecords.PrivacyOfficerRole }, null);
+            return new(access with { Role = AccessRecords.PrivacyOfficerRole, Officer = OfficerScope.Everyone }, null);
+        }
+
+        if (route.PartnerPrivacyOfficers && access.Caller is { PartnerPrivacyOfficer: true, ActorPartner: { } own })
+        {
+            return new(access with { Role = AccessRecords.PartnerPrivacyOfficerRole, Officer = new OfficerScope(own) }, null);
         }
 
         // A refusal by function is an access decision, whatever kind of record the route's permits are.

@@ -12,16 +12,18 @@ namespace Informatiedeling.Hub.Authentication;
 /// holds these claims and nothing of the token, so no claim a provider put in the token can stand in for one of the
 /// hub's own.
 /// </summary>
-internal sealed record AdmittedCaller(string Partner, string User, string Issuer, bool PrivacyOfficer)
+internal sealed record AdmittedCaller(string Partner, string User, string Issuer, string? Function)
 {
+    public bool PrivacyOfficer => Function == PartnerClaims.PrivacyOfficer;
+
     public const string AuthenticationType = "partner";
 
     public ClaimsPrincipal ToPrincipal()
     {
         List<Claim> claims = [new(PartnerClaims.Partner, Partner), new(PartnerClaims.User, User), new(PartnerClaims.Issuer, Issuer)];
-        if (PrivacyOfficer)
+        if (PartnerClaims.IsKnownFunction(Function))
         {
-            claims.Add(new Claim(PartnerClaims.Function, PartnerClaims.PrivacyOfficer));
+            claims.Add(new Claim(PartnerClaims.Function, Function!));
         }
 
         return new ClaimsPrincipal(new ClaimsIdentity(claims, AuthenticationType, PartnerClaims.User, null));
@@ -90,9 +92,27 @@ internal static class Admission
         }
 
         // Only a function this issuer may assert, in the exact form configured for it; anything else is no function.
-        caller = new AdmittedCaller(partner, user, issuer, function is not null && string.Equals(function, claims.PrivacyOfficer, StringComparison.Ordinal));
+        caller = new AdmittedCaller(partner, user, issuer, FunctionOf(function, claims));
         problem = null;
         return true;
+    }
+
+    /// <summary>The hub's function for the token's function value: a configured value matched exactly and never an empty one.</summary>
+    private static string? FunctionOf(string? function, AuthenticationSetup.IssuerClaims claims)
+    {
+        if (string.IsNullOrEmpty(function))
+        {
+            return null;
+        }
+
+        if (!string.IsNullOrEmpty(claims.PrivacyOfficer) && string.Equals(function, claims.PrivacyOfficer, StringComparison.Ordinal))
+        {
+            return PartnerClaims.PrivacyOfficer;
+        }
+
+        return !string.IsNullOrEmpty(claims.PartnerPrivacyOfficer) && string.Equals(function, claims.PartnerPrivacyOfficer, StringComparison.Ordinal)
+            ? PartnerClaims.PartnerPrivacyOfficer
+            : null;
     }
 
     /// <summary>Takes the member's value when it is the claim <paramref name="name"/>: once, and a string; else says why not.</summary>

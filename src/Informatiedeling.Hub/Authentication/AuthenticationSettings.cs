@@ -48,8 +48,18 @@ public sealed class TrustedIssuer
     /// </summary>
     public string? FunctionClaim { get; set; }
 
-    /// <summary>The value of <see cref="FunctionClaim"/> that makes a user the privacy officer.</summary>
-    public string PrivacyOfficerFunction { get; set; } = PartnerClaims.PrivacyOfficer;
+    /// <summary>
+    /// The value of <see cref="FunctionClaim"/> that makes a user the hub's privacy officer, who reviews every partner's
+    /// accesses. Empty: this issuer cannot assert it (set so for a partner whose provider should assert only its own
+    /// privacy officer, <see cref="PartnerPrivacyOfficerFunction"/>).
+    /// </summary>
+    public string? PrivacyOfficerFunction { get; set; } = PartnerClaims.PrivacyOfficer;
+
+    /// <summary>
+    /// The value of <see cref="FunctionClaim"/> that makes a user the privacy officer of the partner the token names:
+    /// they review what that partner's employees did, and nothing of other partners. Empty: this issuer cannot assert it.
+    /// </summary>
+    public string? PartnerPrivacyOfficerFunction { get; set; } = PartnerClaims.PartnerPrivacyOfficer;
 
     /// <summary>The partners this issuer may assert. Required: an issuer that may assert anyone is a single point of failure.</summary>
     [MinLength(1)]

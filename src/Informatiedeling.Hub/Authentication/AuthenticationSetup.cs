@@ -88,7 +88,8 @@ internal static partial class AuthenticationSetup
     }
 
     private static IssuerClaims Claims(TrustedIssuer issuer) =>
-        new(issuer.UserClaim, issuer.PartnerClaim, string.IsNullOrWhiteSpace(issuer.FunctionClaim) ? null : issuer.FunctionClaim, issuer.PrivacyOfficerFunction);
+        new(issuer.UserClaim, issuer.PartnerClaim, string.IsNullOrWhiteSpace(issuer.FunctionClaim) ? null : issuer.FunctionClaim,
+            issuer.PrivacyOfficerFunction, issuer.PartnerPrivacyOfficerFunction);
 
     private static TokenValidationParameters Strict(string issuer, string audience, TimeSpan skew) => new()
     {
@@ -238,5 +239,5 @@ internal static partial class AuthenticationSetup
     }
 
     /// <summary>Which claims of an issuer's tokens name the user, the partner and (when it may assert one) the function.</summary>
-    internal sealed record IssuerClaims(string User, string Partner, string? Function, string PrivacyOfficer);
+    internal sealed record IssuerClaims(string User, string Partner, string? Function, string? PrivacyOfficer, string? PartnerPrivacyOfficer);
 }

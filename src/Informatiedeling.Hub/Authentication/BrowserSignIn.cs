@@ -164,9 +164,14 @@ internal static partial class AuthenticationSetup
 internal sealed class DevelopmentSignIn(
     DevelopmentIssuer issuer, Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerOptions> bearer, PolicyHolder policy, TimeProvider time)
 {
-    public async Task<bool> SignInAsync(HttpContext http, string partner, string user, bool privacyOfficer)
+    public async Task<bool> SignInAsync(HttpContext http, string partner, string user, string? function)
     {
-        var token = issuer.Mint(partner, user, TimeSpan.FromMinutes(1), privacyOfficer ? PartnerClaims.PrivacyOfficer : null);
+        if (function is not null && !PartnerClaims.IsKnownFunction(function))
+        {
+            return false;
+        }
+
+        var token = issuer.Mint(partner, user, TimeSpan.FromMinutes(1), function);
         var parameters = bearer.Get(AuthenticationSetup.DevelopmentSchemeName).TokenValidationParameters;
         var result = await new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().ValidateTokenAsync(token, parameters);
         if (!result.IsValid

@@ -32,10 +32,11 @@ internal static class IdentityEndpoints
                         return Problems.BadRequest("Unknown partner", $"'{Problems.Printable(request.Partner!)}' is not a party to the convenant.");
                     }
 
-                    if (request.Function is not null && !string.Equals(request.Function, PartnerClaims.PrivacyOfficer, StringComparison.Ordinal))
+                    if (request.Function is not null && !PartnerClaims.IsKnownFunction(request.Function))
                     {
                         await audit.RecordAsync(http, http.GetEndpoint(), http.Request.RouteValues, http.RequestAborted);
-                        return Problems.BadRequest("Unknown function", $"The hub knows the function '{PartnerClaims.PrivacyOfficer}' only.");
+                        return Problems.BadRequest(
+                            "Unknown function", $"The hub knows the functions '{PartnerClaims.PrivacyOfficer}' and '{PartnerClaims.PartnerPrivacyOfficer}' only.");
                     }
 
                     var lifetime = TimeSpan.FromHours(1);

@@ -15,8 +15,11 @@ public static class PartnerClaims
     /// <summary>A function the hub recognises; set only when the issuer may assert it and did.</summary>
     public const string Function = "infodeel:function";
 
-    /// <summary>The privacy officer (functionaris gegevensbescherming, convenant art. 9.2).</summary>
+    /// <summary>The hub's privacy officer (functionaris gegevensbescherming, convenant art. 9.2): reviews every partner's accesses.</summary>
     public const string PrivacyOfficer = "privacy-officer";
+
+    /// <summary>A partner's own privacy officer: reviews what that partner's employees did (NEN 7513), nothing of other partners.</summary>
+    public const string PartnerPrivacyOfficer = "partner-privacy-officer";
 
     public static string? PartnerOf(this ClaimsPrincipal principal) => principal.FindFirst(Partner)?.Value;
 
@@ -25,4 +28,9 @@ public static class PartnerClaims
     public static string? FunctionOf(this ClaimsPrincipal principal) => principal.FindFirst(Function)?.Value;
 
     public static bool IsPrivacyOfficer(this ClaimsPrincipal principal) => principal.HasClaim(Function, PrivacyOfficer);
+
+    public static bool IsPartnerPrivacyOfficer(this ClaimsPrincipal principal) => principal.HasClaim(Function, PartnerPrivacyOfficer);
+
+    /// <summary>Whether <paramref name="function"/> is one the hub knows.</summary>
+    public static bool IsKnownFunction(string? function) => function is PrivacyOfficer or PartnerPrivacyOfficer;
 }

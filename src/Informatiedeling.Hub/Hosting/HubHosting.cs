@@ -2,6 +2,7 @@ using Informatiedeling.Hub.AccessHistory;
 using Informatiedeling.Hub.Authentication;
 using Informatiedeling.Hub.Cases;
 using Informatiedeling.Hub.Health;
+using Informatiedeling.Hub.LogReview;
 using Informatiedeling.Hub.Monitoring;
 using Informatiedeling.Hub.Policy;
 using Informatiedeling.Hub.Retention;
@@ -50,6 +51,7 @@ internal static class HubHosting
         builder.AddHubRateLimiting();
         builder.Services.AddSingleton<CaseBroker>();
         builder.Services.AddCaseLifecycle();
+        builder.Services.AddLogReview();
         builder.Services.AddRetentionApi();
         builder.Services.AddHubPages(builder.Environment);
         builder.Services.AddHealthChecks()
@@ -105,6 +107,7 @@ internal static class HubHosting
         app.MapMonitoringEndpoints();
         app.MapRetentionEndpoints();
         app.MapMyAccessEndpoints();
+        app.MapLogReviewEndpoints();
         app.MapRazorPages();
         return app;
     }

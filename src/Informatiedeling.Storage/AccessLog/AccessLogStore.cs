@@ -293,6 +293,36 @@ public sealed class AccessLogStore : IAsyncDisposable
             AddParameter(command, "user", user);
         }
 
+        if (query.Cases is { } any)
+        {
+            // No case at all matches nothing: an empty list is a search that found no file, not a search without one.
+            where.Add(any.Count == 0 ? "1 = 0" : _engine.AnyCase(command, [.. any.Select(c => c.Value).Distinct(StringComparer.Ordinal)]));
+        }
+
+        if (query.Rule is { } rule)
+        {
+            where.Add("rule = @rule");
+            AddParameter(command, "rule", rule);
+        }
+
+        if (query.Emergency is { } emergency)
+        {
+            // Through the partial index of emergency releases; "not an emergency" includes rows from before the column.
+            where.Add(emergency ? (_settings.Provider == StorageProvider.PostgreSql ? "emergency" : "emergency = 1") : "(emergency IS NULL OR NOT emergency)");
+        }
+
+        if (query.RecordedFrom is { } from)
+        {
+            where.Add("recorded_at >= @recordedFrom");
+            AddParameter(command, "recordedFrom", _engine.Time(from));
+        }
+
+        if (query.RecordedBefore is { } until)
+        {
+            where.Add("recorded_at < @recordedBefore");
+            AddParameter(command, "recordedBefore", _engine.Time(until));
+        }
+
         if (query.BeforeSeq is { } before)
         {
             where.Add("seq < @before");
@@ -396,7 +426,7 @@ public sealed class AccessLogStore : IAsyncDisposable
 
 /// <summary>
 /// A batch's rows as both engines write them: seq = size, size + 1, …, each record encoded as its leaf, its leaf hash,
-/// the indexed columns (the acting user's id among them, a copy of what the leaf holds), and the head the log has after them.
+/// the indexed columns (the acting user's id, the rule and whether it was an emergency among them: copies of what the leaf holds), and the head the log has after them.
 /// </summary>
 internal sealed class PreparedRows(int count)
 {
@@ -409,6 +439,8 @@ internal sealed class PreparedRows(int count)
     public string?[] Users { get; } = new string?[count];
     public string?[] Purposes { get; } = new string?[count];
     public string?[] Decisions { get; } = new string?[count];
+    public string?[] Rules { get; } = new string?[count];
+    public bool[] Emergencies { get; } = new bool[count];
     public LogHead Head { get; private set; } = new(0, []);
 
     /// <summary>Assigns seq = size, size + 1, … and encodes each record as its leaf.</summary>
@@ -432,6 +464,8 @@ internal sealed class PreparedRows(int count)
             rows.Users[i] = record.ActorUser;
             rows.Purposes[i] = record.Purpose?.Value;
             rows.Decisions[i] = record.Decision == AccessDecision.None ? null : AccessLogNames.Decision(record.Decision);
+            rows.Rules[i] = record.Rule;
+            rows.Emergencies[i] = record.Emergency;
         }
 
         rows.Head = new LogHead(accumulator.Size, accumulator.CopySubtreeRoots());

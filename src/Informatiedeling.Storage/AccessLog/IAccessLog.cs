@@ -26,6 +26,21 @@ public sealed record AccessLogQuery
 {
     public CasePseudonym? Case { get; init; }
 
+    /// <summary>Records on any of these cases (a person found through the blind index may have several files); combines with <see cref="Case"/> as "and".</summary>
+    public IReadOnlyList<CasePseudonym>? Cases { get; init; }
+
+    /// <summary>The rule the decision rests on, e.g. <c>R-DOEL-ZORG</c>.</summary>
+    public string? Rule { get; init; }
+
+    /// <summary>Only emergency releases (true), or only others (false). Records from before the column existed are neither.</summary>
+    public bool? Emergency { get; init; }
+
+    /// <summary>Recorded at or after this instant.</summary>
+    public DateTimeOffset? RecordedFrom { get; init; }
+
+    /// <summary>Recorded before this instant.</summary>
+    public DateTimeOffset? RecordedBefore { get; init; }
+
     public PartnerId? Partner { get; init; }
 
     public PurposeId? Purpose { get; init; }

@@ -112,11 +112,11 @@ internal sealed class PostgresAccessLog(string connectionString) : IAccessLogEng
             // so both or neither.
             var insert = InsertRows(batch.Rows, batch.RecordedAt, """
                 WITH moved AS (
-                    UPDATE access_log_head SET size = $11, subtree_roots = $12, updated_at = $2
-                    WHERE id = 1 AND size = $13 AND subtree_roots = $14
+                    UPDATE access_log_head SET size = $13, subtree_roots = $14, updated_at = $2
+                    WHERE id = 1 AND size = $15 AND subtree_roots = $16
                     RETURNING 1)
-                INSERT INTO access_log (seq, recorded_at, leaf, leaf_hash, event_kind, case_pseudonym, partner, purpose, decision, user_id)
-                SELECT s, $2, l, h, k, c, p, u, d, a FROM unnest($1, $3, $4, $5, $6, $7, $8, $9, $10) AS t(s, l, h, k, c, p, u, d, a)
+                INSERT INTO access_log (seq, recorded_at, leaf, leaf_hash, event_kind, case_pseudonym, partner, purpose, decision, user_id, rule, emergency)
+                SELECT s, $2, l, h, k, c, p, u, d, a, r, e FROM unnest($1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) AS t(s, l, h, k, c, p, u, d, a, r, e)
                 WHERE EXISTS (SELECT FROM moved)
                 """);
             insert.Parameters.Add(new NpgsqlParameter { Value = batch.To.Size });
@@ -193,8 +193,8 @@ internal sealed class PostgresAccessLog(string connectionString) : IAccessLogEng
         var (rows, recordedAt) = (batch.Rows, batch.RecordedAt);
         await using var write = new NpgsqlBatch(connection);
         var insert = InsertRows(rows, recordedAt, """
-            INSERT INTO access_log (seq, recorded_at, leaf, leaf_hash, event_kind, case_pseudonym, partner, purpose, decision, user_id)
-            SELECT s, $2, l, h, k, c, p, u, d, a FROM unnest($1, $3, $4, $5, $6, $7, $8, $9, $10) AS t(s, l, h, k, c, p, u, d, a)
+            INSERT INTO access_log (seq, recorded_at, leaf, leaf_hash, event_kind, case_pseudonym, partner, purpose, decision, user_id, rule, emergency)
+            SELECT s, $2, l, h, k, c, p, u, d, a, r, e FROM unnest($1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) AS t(s, l, h, k, c, p, u, d, a, r, e)
             """);
         write.BatchCommands.Add(insert);
         var update = new NpgsqlBatchCommand("UPDATE access_log_head SET size = $1, subtree_roots = $2, updated_at = $3 WHERE id = 1");
@@ -230,10 +230,12 @@ internal sealed class PostgresAccessLog(string connectionString) : IAccessLogEng
         insert.Parameters.Add(new NpgsqlParameter { Value = recordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         insert.Parameters.Add(new NpgsqlParameter { Value = rows.Leaves, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
         insert.Parameters.Add(new NpgsqlParameter { Value = rows.Hashes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-        foreach (var column in new[] { rows.Kinds, rows.Cases, rows.Partners, rows.Purposes, rows.Decisions, rows.Users })
+        foreach (var column in new[] { rows.Kinds, rows.Cases, rows.Partners, rows.Purposes, rows.Decisions, rows.Users, rows.Rules })
         {
             insert.Parameters.Add(new NpgsqlParameter { Value = column, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         }
+
+        insert.Parameters.Add(new NpgsqlParameter { Value = rows.Emergencies, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean });
 
         return insert;
     }

@@ -48,11 +48,11 @@ internal sealed class SqliteAccessLog(string connectionString) : IAccessLogEngin
         var rows = PreparedRows.Encode(head, records, recordedAt);
         var at = recordedAt.ToString(TimeFormat, CultureInfo.InvariantCulture);
         await using (var insert = new SqliteCommand("""
-            INSERT INTO access_log (seq, recorded_at, leaf, leaf_hash, event_kind, case_pseudonym, partner, purpose, decision, user_id)
-            VALUES ($seq, $at, $leaf, $hash, $kind, $case, $partner, $purpose, $decision, $user)
+            INSERT INTO access_log (seq, recorded_at, leaf, leaf_hash, event_kind, case_pseudonym, partner, purpose, decision, user_id, rule, emergency)
+            VALUES ($seq, $at, $leaf, $hash, $kind, $case, $partner, $purpose, $decision, $user, $rule, $emergency)
             """, connection, transaction))
         {
-            var parameters = new[] { "$seq", "$at", "$leaf", "$hash", "$kind", "$case", "$partner", "$purpose", "$decision", "$user" }
+            var parameters = new[] { "$seq", "$at", "$leaf", "$hash", "$kind", "$case", "$partner", "$purpose", "$decision", "$user", "$rule", "$emergency" }
                 .Select(name => insert.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
             for (var i = 0; i < rows.Seqs.Length; i++)
             {
@@ -66,6 +66,8 @@ internal sealed class SqliteAccessLog(string connectionString) : IAccessLogEngin
                 parameters[7].Value = (object?)rows.Purposes[i] ?? DBNull.Value;
                 parameters[8].Value = (object?)rows.Decisions[i] ?? DBNull.Value;
                 parameters[9].Value = (object?)rows.Users[i] ?? DBNull.Value;
+                parameters[10].Value = (object?)rows.Rules[i] ?? DBNull.Value;
+                parameters[11].Value = rows.Emergencies[i];
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
         }

@@ -79,6 +79,20 @@ public sealed partial class ClientFileStore(
         return found is not null && CasePseudonym.TryParse(found, out var pseudonym) ? pseudonym : null;
     }
 
+    /// <summary>Every file of this person, open or closed, newest first: for the privacy officer's search by person and a data subject's report.</summary>
+    public async Task<IReadOnlyList<CasePseudonym>> FindCasesAsync(PersonKey person, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        var index = keyState.BlindIndex.Compute(person.FullName, person.DateOfBirth);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var found = await db.Cases.AsNoTracking()
+            .Where(c => c.BlindIndex == index)
+            .OrderByDescending(c => c.Pseudonym)
+            .Select(c => c.Pseudonym)
+            .ToListAsync(cancellationToken);
+        return [.. found.Select(f => CasePseudonym.TryParse(f, out var p) ? p : (CasePseudonym?)null).OfType<CasePseudonym>()];
+    }
+
     public async Task<bool> ExistsAsync(CasePseudonym pseudonym, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);

@@ -66,6 +66,52 @@ internal sealed class CaseHub : IAsyncDisposable
         return _tokens[partner] = (await response.Content.ReadFromJsonAsync<DevelopmentToken>())!.AccessToken;
     }
 
+    /// <summary>A token for a named user of the partner, with a function (<c>privacy-officer</c>, <c>partner-privacy-officer</c>) or none; minted once.</summary>
+    public async Task<string> TokenAsync(string partner, string user, string? function = null)
+    {
+        var key = $"{partner}|{user}|{function}";
+        if (_tokens.TryGetValue(key, out var token))
+        {
+            return token;
+        }
+
+        using var response = await Client.PostAsJsonAsync("/dev/token", new DevelopmentTokenRequest(partner, user, function));
+        response.EnsureSuccessStatusCode();
+        return _tokens[key] = (await response.Content.ReadFromJsonAsync<DevelopmentToken>())!.AccessToken;
+    }
+
+    /// <summary>A request as a named user of the partner, with a function or none.</summary>
+    public async Task<HttpResponseMessage> SendAsAsync(string partner, string user, string? function, HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), Encoding.UTF8, "application/json");
+        }
+
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(partner, user, function));
+        return await Client.SendAsync(request);
+    }
+
+    /// <summary>As <see cref="SendAsAsync"/>, asserting a 200 and giving its JSON.</summary>
+    public async Task<JsonElement> OkAsAsync(string partner, string user, string? function, HttpMethod method, string path, object? body = null)
+    {
+        using var response = await SendAsAsync(partner, user, function, method, path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{method} {path} as {user} of {partner}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>An emergency read (purpose acute-veiligheid) with a written justification, by the reporting point: released, with the review obligation.</summary>
+    public async Task EmergencyReadAsync(string pseudonym, string justification, string partner = "veilig-thuis")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/cases/{pseudonym}/data?purpose=acute-veiligheid");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(partner));
+        request.Headers.Add(CaseEndpoints.JustificationHeader, justification);
+        using var response = await Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     public async Task WarmTokensAsync(params string[] partners)
     {
         foreach (var partner in partners)

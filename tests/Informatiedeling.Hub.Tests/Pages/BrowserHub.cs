@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Informatiedeling.Hub.Authentication;
 using Informatiedeling.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -193,21 +194,22 @@ public sealed class BrowserHub : IAsyncDisposable
     }
 
     /// <summary>Development sign-in (Development only): opens the sign-in page, picks partner, user and function on its form and submits it.</summary>
-    public Browser SignInForDevelopment(string partner, string user, bool privacyOfficer = false, Browser? browser = null)
+    public Browser SignInForDevelopment(string partner, string user, bool privacyOfficer = false, Browser? browser = null, string? function = null)
     {
         browser ??= OpenBrowser();
         browser.Open("/aanmelden");
-        return SubmitDevelopmentSignIn(browser, partner, user, privacyOfficer);
+        return SubmitDevelopmentSignIn(browser, partner, user, privacyOfficer, function);
     }
 
     /// <summary>Fills in and submits the development sign-in form of the page the browser is on, as it is.</summary>
-    public static Browser SubmitDevelopmentSignIn(Browser browser, string partner, string user, bool privacyOfficer = false)
+    public static Browser SubmitDevelopmentSignIn(Browser browser, string partner, string user, bool privacyOfficer = false, string? function = null)
     {
         browser.Find($"#Partner option[value='{partner}']").Click();
         browser.Find("#Gebruiker").SendKeys(user);
-        if (privacyOfficer)
+        function ??= privacyOfficer ? PartnerClaims.PrivacyOfficer : null;
+        if (function is not null)
         {
-            browser.Find("#Functionaris").Click();
+            browser.Find($"#Functie option[value='{function}']").Click();
         }
 
         browser.ClickAndWait("main form[method=post] button[type=submit]");

@@ -26,8 +26,9 @@ internal sealed class IndexModel(PolicyHolder policy, SignInOptions options, ISe
     [RegularExpression("^[A-Za-z0-9._@-]+$", ErrorMessage = "Een gebruikersnaam bestaat uit letters, cijfers en . _ @ -")]
     public string? Gebruiker { get; set; }
 
+    /// <summary>The function picked: none (an employee), the hub's privacy officer or the partner's own.</summary>
     [BindProperty]
-    public bool Functionaris { get; set; }
+    public string? Functie { get; set; }
 
     public void OnGet()
     {
@@ -45,7 +46,12 @@ internal sealed class IndexModel(PolicyHolder policy, SignInOptions options, ISe
             ModelState.AddModelError(nameof(Partner), "Kies een organisatie uit de lijst.");
         }
 
-        if (!ModelState.IsValid || !await development.SignInAsync(HttpContext, Partner!, Gebruiker!, Functionaris))
+        if (!string.IsNullOrEmpty(Functie) && !PartnerClaims.IsKnownFunction(Functie))
+        {
+            ModelState.AddModelError(nameof(Functie), "Kies een functie uit de lijst.");
+        }
+
+        if (!ModelState.IsValid || !await development.SignInAsync(HttpContext, Partner!, Gebruiker!, string.IsNullOrEmpty(Functie) ? null : Functie))
         {
             if (ModelState.IsValid)
             {

@@ -1,0 +1,80 @@
+using Informatiedeling.AccessLog.Records;
+using Informatiedeling.Storage.AccessLog;
+
+namespace Informatiedeling.Hub.LogReview;
+
+/// <summary>
+/// One record of the access log as the privacy officer reads it: when; who (user, partner, role); what (operation,
+/// case, purpose and legal ground, categories requested, released and withheld, the names of the fields released);
+/// the decision, the rule and article it rests on and the policy version (the hash of the policy set in force); the
+/// obligations; whether it was an emergency release and whether a sealed justification is kept with it (its text only
+/// in the review queue). Identifiers and names only: no field value is ever in the log.
+/// </summary>
+public sealed record LogRecordRow(
+    long Seq,
+    DateTimeOffset RecordedAt,
+    DateTimeOffset OccurredAt,
+    string Kind,
+    string? User,
+    string? Partner,
+    string? Role,
+    string? Case,
+    string? Operation,
+    string? Purpose,
+    string? LegalGround,
+    IReadOnlyList<string> CategoriesRequested,
+    IReadOnlyList<string> CategoriesReleased,
+    IReadOnlyList<string> CategoriesWithheld,
+    IReadOnlyList<string> FieldsReleased,
+    string? Decision,
+    string? Rule,
+    string? Article,
+    string? PolicyVersion,
+    IReadOnlyList<string> Obligations,
+    bool Emergency,
+    bool JustificationSealed,
+    string? Subject,
+    string? TraceId)
+{
+    public static LogRecordRow Of(LoggedRecord logged)
+    {
+        ArgumentNullException.ThrowIfNull(logged);
+        var r = logged.Record;
+        return new LogRecordRow(
+            logged.Seq,
+            logged.RecordedAt,
+            r.OccurredAt,
+            AccessLogNames.Kind(r.Kind),
+            r.ActorUser,
+            r.ActorPartner?.Value,
+            r.Role,
+            r.Case?.Value,
+            r.Operation,
+            r.Purpose?.Value,
+            r.LegalGround,
+            r.CategoriesRequested,
+            r.CategoriesReleased,
+            r.CategoriesWithheld,
+            r.FieldsReleased,
+            r.Decision == AccessDecision.None ? null : AccessLogNames.Decision(r.Decision),
+            r.Rule,
+            r.Article,
+            r.PolicySetHash,
+            r.Obligations,
+            r.Emergency,
+            r.Justification is not null,
+            r.Subject,
+            r.TraceId?.ToHexString());
+    }
+}
+
+/// <summary>A page of a log search, newest first; <see cref="Next"/> is the cursor for older records, null on the last page.</summary>
+public sealed record LogRecordPage(IReadOnlyList<LogRecordRow> Records, string? Next);
+
+/// <summary>A person, for a search through the keyed blind index: the name and date of birth as the report gave them.</summary>
+public sealed record PersonSearchRequest(
+    [property: System.ComponentModel.DataAnnotations.Required, Informatiedeling.Hub.Cases.PersonName] string? FullName,
+    [property: System.ComponentModel.DataAnnotations.Required] DateOnly? DateOfBirth);
+
+/// <summary>The files of the person searched for (pseudonyms, newest first): search the log by these.</summary>
+public sealed record PersonCases(IReadOnlyList<string> Cases);

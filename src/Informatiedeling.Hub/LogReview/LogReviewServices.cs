@@ -1,0 +1,8 @@
+namespace Informatiedeling.Hub.LogReview;
+
+internal static class LogReviewServices
+{
+    /// <summary>The privacy officer's workbench on the access log: every part through the one gate.</summary>
+    public static IServiceCollection AddLogReview(this IServiceCollection services) => services
+        .AddSingleton<LogSearch>();
+}
