@@ -17,32 +17,6 @@ internal sealed class MijnInzageModel(PolicyHolder policy, MyAccessHistory histo
     private static readonly CultureInfo Dutch = CultureInfo.GetCultureInfo("nl-NL");
     private static readonly TimeZoneInfo Zone = TimeZoneInfo.TryFindSystemTimeZoneById("Europe/Amsterdam", out var zone) ? zone : TimeZoneInfo.Utc;
 
-    /// <summary>The operations of the hub in plain Dutch; an operation without a name here is shown as it is recorded.</summary>
-    private static readonly Dictionary<string, string> Operations = new(StringComparer.Ordinal)
-    {
-        ["case.intake"] = "Melding aangenomen",
-        ["case.add-report"] = "Melding toegevoegd aan een dossier",
-        ["case.list"] = "Mijn zaken bekeken",
-        ["case.summary"] = "Overzicht van een dossier bekeken",
-        ["case.read"] = "Gegevens van een dossier ingezien",
-        ["case.write"] = "Gegevens van een dossier vastgelegd",
-        ["case.weighing"] = "Weging vastgelegd",
-        ["case.step"] = "Dossier naar een volgende stap gezet",
-        ["case.close"] = "Dossier gesloten",
-        ["case.rasci"] = "Rollen in een stap vastgesteld",
-        ["case.invite"] = "Partner uitgenodigd",
-        ["case.invite-withdraw"] = "Uitnodiging ingetrokken",
-        ["monitoring.read"] = "Monitoringcijfers opgevraagd",
-        ["retention.holds.read"] = "Alle bewaarplichten ingezien",
-        ["legal-hold.place"] = "Bewaarplicht vastgelegd",
-        ["legal-hold.lift"] = "Bewaarplicht opgeheven",
-        ["legal-hold.list"] = "Bewaarplichten van een dossier bekeken",
-        ["retention.purge-notices.read"] = "Meldingen van vernietiging ingezien",
-        ["retention.upcoming.read"] = "Komende vernietigingen ingezien",
-        ["access-log.read"] = "Toegangslog ingezien",
-        ["access-log.mine"] = "Mijn inzage bekeken",
-    };
-
     [BindProperty(SupportsGet = true, Name = "cursor")]
     public string? Cursor { get; set; }
 
@@ -73,8 +47,7 @@ internal sealed class MijnInzageModel(PolicyHolder policy, MyAccessHistory histo
     /// <summary>The instant as a machine reads it, for the <c>time</c> element.</summary>
     public static string Instant(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
-    public static string What(string? operation) =>
-        operation is null ? "—" : Operations.TryGetValue(operation, out var name) ? name : operation;
+    public static string What(string? operation) => Web.OperationNames.What(operation);
 
     public static string DecisionText(string? decision) => decision switch
     {
