@@ -8,7 +8,8 @@ namespace Informatiedeling.Hub.Access;
 
 /// <summary>
 /// What one request did, for the access log: the operation, the case (if any), the decision and the rule that
-/// governed it, the caller's role, and what it concerned, by identifier only, never a field value.
+/// governed it, the caller's role, what it concerned, by identifier only, never a field value, and the rest of what
+/// the decision was taken on.
 /// </summary>
 internal sealed record AccessEvent(
     string Operation,
@@ -18,7 +19,23 @@ internal sealed record AccessEvent(
     string? Role = null,
     string? Purpose = null,
     string? Subject = null,
-    IReadOnlyList<string>? Categories = null);
+    IReadOnlyList<string>? Categories = null,
+    CaseInputs? Inputs = null);
+
+/// <summary>
+/// The inputs of a decision beyond partner, role and purpose, so that it can be replayed: the case's step and status
+/// and the end of the caller's invitation as the gate found them (none when no case was found), and whether the
+/// request gave a justification.
+/// </summary>
+internal sealed record CaseInputs(string? Step, string? CaseStatus, DateTimeOffset? InvitedUntil, bool JustificationGiven)
+{
+    /// <summary>What <paramref name="access"/> was decided on: on a case, the case as found and the caller's standing on it.</summary>
+    public static CaseInputs Of(Access access) => access is CaseAccess onCase
+        ? new(onCase.State.Step, StatusName(onCase.State.Status), onCase.Standing.InvitedUntil, access.JustificationGiven)
+        : new(null, null, null, access.JustificationGiven);
+
+    private static string StatusName(Informatiedeling.Policy.CaseStatus status) => status == Informatiedeling.Policy.CaseStatus.Closed ? AccessRecord.ClosedStatus : AccessRecord.OpenStatus;
+}
 
 /// <summary>What a read released, beyond the decision itself: categories, field names, emergency and its sealed justification.</summary>
 internal sealed record Release(
@@ -94,6 +111,10 @@ internal static class AccessRecords
             Article = e.Rule?.Article,
             PolicySetHash = engine.Set.ContentHash,
             CategoriesRequested = [.. (e.Categories ?? []).Where(c => v.Categories.TryGetIndex(c, out _))],
+            Step = e.Inputs?.Step,
+            CaseStatus = e.Inputs?.CaseStatus,
+            InvitedUntil = e.Inputs?.InvitedUntil,
+            JustificationGiven = e.Inputs?.JustificationGiven ?? false,
         };
     }
 }

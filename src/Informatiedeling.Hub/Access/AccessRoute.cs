@@ -69,6 +69,9 @@ internal record Access
 
     /// <summary>On the privacy officer's routes, whose accesses the caller may see; none elsewhere.</summary>
     public OfficerScope? Officer { get; init; }
+
+    /// <summary>Whether the request gave a justification (a read's emergency reason), as the engine counts one: recorded, never the text.</summary>
+    public bool JustificationGiven { get; init; }
 }
 
 /// <summary>A request on a case let through the gate: the case as it stood and the caller's standing on it.</summary>

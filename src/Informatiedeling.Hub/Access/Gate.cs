@@ -135,7 +135,7 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
     /// </summary>
     public async Task<Entry<CaseRead, BadRequestProblem, Refusal>> EnterReadAsync(ClaimsPrincipal user, AccessRoute route, string pseudonymText, ReadQuestion question, CancellationToken cancellationToken)
     {
-        var access = Enter(user, route);
+        var access = Enter(user, route) with { JustificationGiven = !string.IsNullOrWhiteSpace(question.Justification) };
         var (caller, engine, now) = (access.Caller, access.Engine, access.Now);
         var pseudonym = CasePseudonym.TryParse(pseudonymText, out var parsed) ? parsed : (CasePseudonym?)null;
         if (string.IsNullOrWhiteSpace(question.Purpose))
@@ -148,14 +148,16 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
         var found = pseudonym is { } p ? await cases.FindWithStandingAsync(p, caller.Partner, cancellationToken) : null;
         var categories = question.Categories;
         var decision = Decide(engine, caller, found, purpose, categories, now, question.Justification);
-        if (found is null || decision.CaseHidden)
+        var onCase = found is (var state, var standing)
+            ? new CaseAccess { Caller = caller, Engine = engine, Now = now, Route = route, State = state, Standing = standing, Rule = decision.Rule, JustificationGiven = access.JustificationGiven }
+            : null;
+        if (onCase is null || decision.CaseHidden)
         {
-            await RecordAsync(access, AccessDecision.Deny, decision.Rule, cancellationToken, purpose: purpose, categories: categories, about: pseudonym);
+            // A hidden case is recorded as it was found (its step and status are inputs of the decision); the caller learns nothing of it.
+            await RecordAsync(onCase ?? access, AccessDecision.Deny, decision.Rule, cancellationToken, purpose: purpose, categories: categories, about: pseudonym);
             return new(null, null, new Refusal(Problems.CaseNotFound()));
         }
 
-        var (state, standing) = found.Value;
-        var onCase = new CaseAccess { Caller = caller, Engine = engine, Now = now, Route = route, State = state, Standing = standing, Rule = decision.Rule };
         if (question.Fields is { } fields)
         {
             var unknown = fields.Where(f => engine.Set.FindField(f) is null).ToList();
@@ -189,7 +191,7 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
     {
         var e = new AccessEvent(
             access.Route.Operation, decision, about ?? (access as CaseAccess)?.State.Pseudonym, rule,
-            access.Role, purpose ?? access.Purpose, subject, categories);
+            access.Role, purpose ?? access.Purpose, subject, categories, CaseInputs.Of(access));
         var at = time.GetUtcNow();
         // A log read that is refused or malformed read nothing: it is recorded as an access decision, as a refusal by function is.
         var record = access.Route.Kind switch

@@ -112,6 +112,31 @@ public sealed record AccessRecord
     public Sensitivity Sensitivity { get; init; }
 
     /// <summary>
+    /// The case's process step when the decision was taken (a step id of steps.yaml); none when no case was found or
+    /// the event concerns none. Recorded from encoding version 2 on.
+    /// </summary>
+    public string? Step { get; init; }
+
+    /// <summary>
+    /// The case's status when the decision was taken, <see cref="OpenStatus"/> or <see cref="ClosedStatus"/>; none when no
+    /// case was found or the event concerns none. Recorded from encoding version 2 on.
+    /// </summary>
+    public string? CaseStatus { get; init; }
+
+    /// <summary>
+    /// The end of the caller's invitation on the case, as the decision saw it (a shell partner stands on a case only
+    /// until then); none when the caller was not invited or no case was found. Recorded from encoding version 2 on.
+    /// </summary>
+    public DateTimeOffset? InvitedUntil { get; init; }
+
+    /// <summary>
+    /// Whether the request gave a justification (the emergency reason some purposes require), as the decision counted it:
+    /// the text itself is only ever in <see cref="Justification"/>, sealed. Recorded from encoding version 2 on; false in
+    /// older records.
+    /// </summary>
+    public bool JustificationGiven { get; init; }
+
+    /// <summary>
     /// An administrative event (policy published, key rotated or destroyed, …): who did what to what, by identifier,
     /// with the current trace and span when there is one.
     /// </summary>
@@ -132,9 +157,18 @@ public sealed record AccessRecord
         Article = article,
     };
 
+    /// <summary>The <see cref="CaseStatus"/> of an open case.</summary>
+    public const string OpenStatus = "open";
+
+    /// <summary>The <see cref="CaseStatus"/> of a closed case.</summary>
+    public const string ClosedStatus = "closed";
+
     /// <summary>For administrative events: what was acted on, by identifier (a policy hash, a role, a key id); never personal data.</summary>
     public string? Subject { get; init; }
 }
 
-/// <summary>A record as the log holds it: its place in the log and when it was committed.</summary>
-public sealed record LoggedRecord(long Seq, DateTimeOffset RecordedAt, AccessRecord Record);
+/// <summary>
+/// A record as the log holds it: its place in the log, when it was committed, and the encoding version its leaf was
+/// written in, so that re-encoding it (<see cref="AccessRecordEncoding.Encode(LoggedRecord)"/>) gives the same leaf.
+/// </summary>
+public sealed record LoggedRecord(long Seq, DateTimeOffset RecordedAt, AccessRecord Record, byte EncodingVersion = AccessRecordEncoding.Version);

@@ -8,7 +8,9 @@ namespace Informatiedeling.AccessLog.Records;
 
 /// <summary>
 /// The one canonical byte encoding of a logged record: the Merkle leaf. Deterministic, so that anyone can
-/// re-encode a record and get the same leaf hash, and versioned by its first byte.
+/// re-encode a record and get the same leaf hash, and versioned by its first byte. A leaf keeps the version it was
+/// written in for ever: the log holds leaves of every version, and a record is re-encoded in its own version
+/// (<see cref="LoggedRecord.EncodingVersion"/>) to get its leaf back.
 /// </summary>
 /// <remarks>
 /// Version 1, all integers big-endian:
@@ -27,23 +29,71 @@ namespace Informatiedeling.AccessLog.Records;
 /// i32 justification key version (0 when none), bin justification ciphertext (empty when none)
 /// str subject
 /// </code>
+/// Version 2 (written since the records carry every input of their decision, so that it can be replayed): u8 version
+/// (= 2), then every field of version 1 in the same order, then
+/// <code>
+/// str step                        the case's process step; none when no case was found
+/// str case status                 "open" or "closed"; none when no case was found
+/// u8  invited-until present (0 or 1), then only when 1: i64 invited until, UTC ticks
+/// u8  justification given (0 or 1)
+/// </code>
 /// <c>str</c> is a u32 length and UTF-8 bytes, with length 0xFFFFFFFF for "none"; <c>bin</c> a u32 length and
-/// bytes; <c>lst</c> a u16 count of <c>str</c>, sorted ordinally without duplicates.
+/// bytes; <c>lst</c> a u16 count of <c>str</c>, sorted ordinally without duplicates. The seq sits at the same
+/// place in every version. Decoding is strict: one byte sequence per record, no bytes after the last field.
 /// </remarks>
 public static class AccessRecordEncoding
 {
-    public const byte Version = 1;
+    /// <summary>The version <see cref="Encode(long, DateTimeOffset, AccessRecord)"/> writes.</summary>
+    public const byte Version = 2;
 
-    /// <summary>Where the seq sits in every version-1 leaf, so that verification can read it without decoding.</summary>
+    /// <summary>The first version, without the decision's case inputs (step, status, invitation, justification given).</summary>
+    public const byte Version1 = 1;
+
+    /// <summary>Where the seq sits in every leaf, of every version, so that verification can read it without decoding.</summary>
     public const int SeqOffset = 1;
 
     private const uint NoneLength = uint.MaxValue;
 
-    public static byte[] Encode(long seq, DateTimeOffset recordedAt, AccessRecord record)
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Whether <paramref name="version"/> is an encoding version this code reads and writes.</summary>
+    public static bool IsKnownVersion(byte version) => version is Version1 or Version;
+
+    /// <summary>The leaf of a new record, in the current <see cref="Version"/>.</summary>
+    public static byte[] Encode(long seq, DateTimeOffset recordedAt, AccessRecord record) => Encode(Version, seq, recordedAt, record);
+
+    /// <summary>The leaf a decoded record came from: the record re-encoded in the version it was written in.</summary>
+    public static byte[] Encode(LoggedRecord logged)
+    {
+        ArgumentNullException.ThrowIfNull(logged);
+        return Encode(logged.EncodingVersion, logged.Seq, logged.RecordedAt, logged.Record);
+    }
+
+    /// <summary>The leaf of <paramref name="record"/> in <paramref name="version"/>.</summary>
+    /// <exception cref="ArgumentException">
+    /// The version is unknown, or is <see cref="Version1"/> and the record carries a field version 1 cannot hold:
+    /// that field would be lost without a trace.
+    /// </exception>
+    public static byte[] Encode(byte version, long seq, DateTimeOffset recordedAt, AccessRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
+        if (!IsKnownVersion(version))
+        {
+            throw new ArgumentException($"Encoding version {version} is unknown.", nameof(version));
+        }
+
+        if (version == Version1 && (record.Step is not null || record.CaseStatus is not null || record.InvitedUntil is not null || record.JustificationGiven))
+        {
+            throw new ArgumentException("Encoding version 1 holds no step, case status, invitation or justification given.", nameof(record));
+        }
+
+        if (record.CaseStatus is not (null or AccessRecord.OpenStatus or AccessRecord.ClosedStatus))
+        {
+            throw new ArgumentException($"A case status is \"{AccessRecord.OpenStatus}\" or \"{AccessRecord.ClosedStatus}\".", nameof(record));
+        }
+
         var w = new Writer();
-        w.U8(Version);
+        w.U8(version);
         w.I64(seq);
         w.I64(recordedAt.UtcTicks);
         Span<byte> id = stackalloc byte[16];
@@ -94,6 +144,23 @@ public static class AccessRecordEncoding
         w.I32(record.Justification?.KeyVersion ?? 0);
         w.Bin(record.Justification is { } j ? j.Ciphertext.Span : []);
         w.Str(record.Subject);
+        if (version >= 2)
+        {
+            w.Str(record.Step);
+            w.Str(record.CaseStatus);
+            if (record.InvitedUntil is { } until)
+            {
+                w.U8(1);
+                w.I64(until.UtcTicks);
+            }
+            else
+            {
+                w.U8(0);
+            }
+
+            w.U8(record.JustificationGiven ? (byte)1 : (byte)0);
+        }
+
         return w.ToArray();
     }
 
@@ -101,7 +168,7 @@ public static class AccessRecordEncoding
     public static bool TryReadSeq(ReadOnlySpan<byte> leaf, out long seq)
     {
         seq = -1;
-        if (leaf.Length < SeqOffset + 8 || leaf[0] != Version)
+        if (leaf.Length < SeqOffset + 8 || !IsKnownVersion(leaf[0]))
         {
             return false;
         }
@@ -110,19 +177,21 @@ public static class AccessRecordEncoding
         return true;
     }
 
-    /// <exception cref="FormatException">The bytes are not a canonical version-1 record.</exception>
+    /// <summary>A leaf of any known version, with the version it was written in.</summary>
+    /// <exception cref="FormatException">The bytes are not a canonical record of a known version.</exception>
     public static LoggedRecord Decode(ReadOnlySpan<byte> leaf)
     {
         var r = new Reader(leaf);
-        if (r.U8() != Version)
+        var version = r.U8();
+        if (!IsKnownVersion(version))
         {
-            throw new FormatException($"The record is not of encoding version {Version}.");
+            throw new FormatException($"The record is not of encoding version {Version1} or {Version}.");
         }
 
         var seq = r.I64();
-        var recordedAt = new DateTimeOffset(r.I64(), TimeSpan.Zero);
+        var recordedAt = r.Time();
         var id = new Guid(r.Raw(16), bigEndian: true);
-        var occurredAt = new DateTimeOffset(r.I64(), TimeSpan.Zero);
+        var occurredAt = r.Time();
         var kind = (AccessEventKind)r.U8();
         var decision = (AccessDecision)r.U8();
         var sensitivity = (Sensitivity)r.U8();
@@ -162,12 +231,25 @@ public static class AccessRecordEncoding
             Justification = ciphertext.Length == 0 ? null : new SealedJustification(keyVersion, ciphertext.ToArray()),
             Subject = r.Str(),
         };
+        if (version >= 2)
+        {
+            record = record with
+            {
+                Step = r.Str(),
+                CaseStatus = r.Str() is var status && status is null or AccessRecord.OpenStatus or AccessRecord.ClosedStatus
+                    ? status
+                    : throw new FormatException("The case status is not open or closed."),
+                InvitedUntil = r.U8() switch { 0 => null, 1 => r.Time(), _ => throw new FormatException("The invited-until presence is not 0 or 1.") },
+                JustificationGiven = r.U8() switch { 0 => false, 1 => true, _ => throw new FormatException("The justification-given flag is not 0 or 1.") },
+            };
+        }
+
         if (!r.AtEnd)
         {
             throw new FormatException("Bytes follow the last field of the record.");
         }
 
-        return new LoggedRecord(seq, recordedAt, record);
+        return new LoggedRecord(seq, recordedAt, record, version);
     }
 
     private sealed class Writer
@@ -246,14 +328,37 @@ public static class AccessRecordEncoding
 
         public long I64() => BinaryPrimitives.ReadInt64BigEndian(Take(8));
 
+        /// <summary>UTC ticks, refused (not thrown as out of range) when no instant has them.</summary>
+        public DateTimeOffset Time()
+        {
+            var ticks = I64();
+            return ticks >= 0 && ticks <= DateTime.MaxValue.Ticks
+                ? new DateTimeOffset(ticks, TimeSpan.Zero)
+                : throw new FormatException("A time is outside the range of UTC ticks.");
+        }
+
         public ReadOnlySpan<byte> Raw(int count) => Take(count);
 
-        public ReadOnlySpan<byte> Bin() => Take(checked((int)BinaryPrimitives.ReadUInt32BigEndian(Take(4))));
+        public ReadOnlySpan<byte> Bin() => Take(Length(BinaryPrimitives.ReadUInt32BigEndian(Take(4))));
 
         public string? Str()
         {
             var length = BinaryPrimitives.ReadUInt32BigEndian(Take(4));
-            return length == NoneLength ? null : Encoding.UTF8.GetString(Take(checked((int)length)));
+            if (length == NoneLength)
+            {
+                return null;
+            }
+
+            var bytes = Take(Length(length));
+            try
+            {
+                // Strict: a replacement character for invalid bytes would re-encode to other bytes.
+                return StrictUtf8.GetString(bytes);
+            }
+            catch (DecoderFallbackException)
+            {
+                throw new FormatException("A string is not valid UTF-8.");
+            }
         }
 
         public IReadOnlyList<string> List()
@@ -271,6 +376,9 @@ public static class AccessRecordEncoding
 
             return values;
         }
+
+        // A length no record could have ends the record early, as a FormatException rather than an overflow.
+        private static int Length(uint length) => length > int.MaxValue ? -1 : (int)length;
 
         private ReadOnlySpan<byte> Take(int count)
         {
