@@ -32,7 +32,7 @@ internal sealed record CaseInputs(string? Step, string? CaseStatus, DateTimeOffs
     /// <summary>What <paramref name="access"/> was decided on: on a case, the case as found and the caller's standing on it.</summary>
     public static CaseInputs Of(Access access) => access is CaseAccess onCase
         ? new(onCase.State.Step, StatusName(onCase.State.Status), onCase.Standing.InvitedUntil, access.JustificationGiven)
-        : new(null, null, null, access.JustificationGiven);
+        : new(access.NewCaseStep, access.NewCaseStep is null ? null : AccessRecord.OpenStatus, null, access.JustificationGiven);
 
     private static string StatusName(Informatiedeling.Policy.CaseStatus status) => status == Informatiedeling.Policy.CaseStatus.Closed ? AccessRecord.ClosedStatus : AccessRecord.OpenStatus;
 }

@@ -67,6 +67,9 @@ internal record Access
     /// <summary>The declared purpose, for reads and figures.</summary>
     public string? Purpose { get; init; }
 
+    /// <summary>For an action on no case yet (taking in a report): the step of the open case it was decided in.</summary>
+    public string? NewCaseStep { get; init; }
+
     /// <summary>On the privacy officer's routes, whose accesses the caller may see; none elsewhere.</summary>
     public OfficerScope? Officer { get; init; }
 

@@ -64,7 +64,7 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
     /// <summary>An action on no case yet (taking in a report): decided in <paramref name="step"/> of an open case, without a role.</summary>
     public async Task<Entry<Access, Refusal>> EnterNewCaseAsync(ClaimsPrincipal user, AccessRoute route, string step, CancellationToken cancellationToken)
     {
-        var access = Enter(user, route);
+        var access = Enter(user, route) with { NewCaseStep = step };
         StepId.TryParse(step, out var stepId);
         var decision = access.Engine.DecideAction(access.Caller.PartnerId, null, stepId, CaseStatus.Open, route.Action!, access.Now, null);
         if (!decision.Permitted)

@@ -8,7 +8,9 @@ namespace Informatiedeling.Hub.LogReview;
 /// case, purpose and legal ground, categories requested, released and withheld, the names of the fields released);
 /// the decision, the rule and article it rests on and the policy version (the hash of the policy set in force); the
 /// obligations; whether it was an emergency release and whether a sealed justification is kept with it (its text only
-/// in the review queue). Identifiers and names only: no field value is ever in the log.
+/// in the review queue); and what the decision was taken on, so that it can be replayed: the case's step and status,
+/// the end of the caller's invitation, whether a justification was given (records from before encoding version 2 have
+/// none of these). Identifiers and names only: no field value is ever in the log.
 /// </summary>
 public sealed record LogRecordRow(
     long Seq,
@@ -34,7 +36,11 @@ public sealed record LogRecordRow(
     bool Emergency,
     bool JustificationSealed,
     string? Subject,
-    string? TraceId)
+    string? TraceId,
+    string? Step,
+    string? CaseStatus,
+    DateTimeOffset? InvitedUntil,
+    bool JustificationGiven)
 {
     public static LogRecordRow Of(LoggedRecord logged)
     {
@@ -64,7 +70,11 @@ public sealed record LogRecordRow(
             r.Emergency,
             r.Justification is not null,
             r.Subject,
-            r.TraceId?.ToHexString());
+            r.TraceId?.ToHexString(),
+            r.Step,
+            r.CaseStatus,
+            r.InvitedUntil,
+            r.JustificationGiven);
     }
 }
 

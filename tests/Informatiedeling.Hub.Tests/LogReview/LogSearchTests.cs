@@ -102,6 +102,8 @@ public sealed class LogSearchTests
         Assert.True(emergency.GetProperty("justificationSealed").GetBoolean());
         Assert.Equal(64, emergency.GetProperty("policyVersion").GetString()!.Length);
         Assert.DoesNotContain("Fictief acuut gevaar", emergency.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal(("melding", "open"), (emergency.GetProperty("step").GetString(), emergency.GetProperty("caseStatus").GetString()));
+        Assert.True(emergency.GetProperty("justificationGiven").GetBoolean());
 
         // Every page was a log read by the officer, naming its parameters, never a user id.
         var reads = await hub.LogAsync(r => r.Operation == "access-log.records", everyKind: true);
