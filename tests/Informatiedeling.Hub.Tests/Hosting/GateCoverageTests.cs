@@ -1,4 +1,5 @@
 using Informatiedeling.Hub.Access;
+using Informatiedeling.Hub.Authentication;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,24 +50,46 @@ public sealed class GateCoverageTests
 /// </summary>
 public sealed class PrivacyOfficerRouteTests
 {
+    /// <summary>A well-formed body per route that takes one, so that what refuses is the function, not the body.</summary>
+    private static readonly Dictionary<string, object> Bodies = new(StringComparer.Ordinal)
+    {
+        ["POST /access-log/persons"] = new { fullName = "Iemand Anders", dateOfBirth = "1990-01-01" },
+    };
+
     [Fact]
     public async Task Every_route_marked_for_the_privacy_officer_refuses_and_records_a_partner_without_the_function()
     {
         await using var hub = await Cases.CaseHub.StartAsync("sqlite");
-        var marked = hub.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.Metadata.GetMetadata<AccessRoute>() is { PrivacyOfficerOnly: true })
-            .ToList();
-        Assert.Equal(["/retention/holds", "/retention/upcoming"], marked.Select(e => "/" + e.RoutePattern.RawText!.Trim('/')).Order(StringComparer.Ordinal));
+        var marked = Marked(hub);
+        Assert.Contains("GET /retention/holds", marked.Select(m => m.Name));
+        Assert.Contains("GET /access-log/records", marked.Select(m => m.Name));
 
-        foreach (var endpoint in marked)
+        foreach (var (name, method, path, route) in marked)
         {
-            var path = "/" + endpoint.RoutePattern.RawText!.Trim('/');
-            var operation = endpoint.Metadata.GetMetadata<AccessRoute>()!.Operation;
-            using var refused = await hub.SendAsync("zvh", HttpMethod.Get, path);
-            Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
-            Assert.Contains("privacy officer", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-            var records = await hub.LogAsync(r => r.Operation == operation);
-            Assert.Equal(Informatiedeling.AccessLog.Records.AccessDecision.Deny, Assert.Single(records).Record.Decision);
+            // An employee, and a partner's own privacy officer on a route that is the hub's privacy officer's alone.
+            foreach (var function in route.PartnerPrivacyOfficers ? new string?[] { null } : [null, PartnerClaims.PartnerPrivacyOfficer])
+            {
+                using var refused = await hub.SendAsAsync("zvh", "zvh-medewerker", function, method, path, Bodies.GetValueOrDefault(name));
+                Assert.True(refused.StatusCode == System.Net.HttpStatusCode.Forbidden, $"{name} as {function ?? "an employee"}: {(int)refused.StatusCode}");
+                Assert.Contains("privacy officer", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            var records = await hub.LogAsync(r => r.Operation == route.Operation);
+            Assert.Equal(route.PartnerPrivacyOfficers ? 1 : 2, records.Count);
+            Assert.All(records, r => Assert.Equal(Informatiedeling.AccessLog.Records.AccessDecision.Deny, r.Record.Decision));
         }
     }
+
+    /// <summary>The routes marked for the privacy officer, with their method and a path to call them by (route values filled in).</summary>
+    private static List<(string Name, HttpMethod Method, string Path, AccessRoute Route)> Marked(Cases.CaseHub hub) =>
+    [
+        .. hub.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<AccessRoute>() is { PrivacyOfficerOnly: true })
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m =>
+            {
+                var pattern = "/" + e.RoutePattern.RawText!.Trim('/');
+                var path = System.Text.RegularExpressions.Regex.Replace(pattern, "{[^}]+}", "1");
+                return ($"{m} {pattern}", new HttpMethod(m), path, e.Metadata.GetMetadata<AccessRoute>()!);
+            })),
+    ];
 }
