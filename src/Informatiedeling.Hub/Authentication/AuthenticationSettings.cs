@@ -43,17 +43,19 @@ public sealed class TrustedIssuer
 
     /// <summary>
     /// The claim that carries the user's function, e.g. <c>function</c>. Empty (the default): this issuer asserts no
-    /// function, so none of its users is the privacy officer. Set it only for the providers whose organisation's
-    /// privacy officer (functionaris gegevensbescherming, convenant art. 9.2) supervises the hub.
+    /// function, so none of its users is a privacy officer. Set, its value is matched exactly against
+    /// <see cref="PartnerPrivacyOfficerFunction"/> (on by default) and <see cref="PrivacyOfficerFunction"/> (off by default).
     /// </summary>
     public string? FunctionClaim { get; set; }
 
     /// <summary>
-    /// The value of <see cref="FunctionClaim"/> that makes a user the hub's privacy officer, who reviews every partner's
-    /// accesses. Empty: this issuer cannot assert it (set so for a partner whose provider should assert only its own
-    /// privacy officer, <see cref="PartnerPrivacyOfficerFunction"/>).
+    /// The value of <see cref="FunctionClaim"/> that makes a user the hub's privacy officer (functionaris
+    /// gegevensbescherming, convenant art. 9.2), who reviews every partner's accesses and reads the reasons of legal
+    /// holds. None by default: set it (e.g. <c>privacy-officer</c>) only for the provider of the organisation whose
+    /// privacy officer supervises the hub, so that a partner's provider set up for its own privacy officer cannot
+    /// make anyone the hub's.
     /// </summary>
-    public string? PrivacyOfficerFunction { get; set; } = PartnerClaims.PrivacyOfficer;
+    public string? PrivacyOfficerFunction { get; set; }
 
     /// <summary>
     /// The value of <see cref="FunctionClaim"/> that makes a user the privacy officer of the partner the token names:

@@ -210,6 +210,12 @@ internal static partial class AuthenticationSetup
                 { Audience.Length: 0 } => "has no Audience",
                 { Partners.Count: 0 } => "lists no Partners it may assert",
                 { RequireHttpsMetadata: true } when !issuer.Issuer.StartsWith("https://", StringComparison.Ordinal) => "is not https (set RequireHttpsMetadata false only for a loopback test provider)",
+                _ when Blank(issuer.FunctionClaim) || Blank(issuer.PrivacyOfficerFunction) || Blank(issuer.PartnerPrivacyOfficerFunction) =>
+                    "has a FunctionClaim, PrivacyOfficerFunction or PartnerPrivacyOfficerFunction of white space only (leave it out or empty to switch it off)",
+                { FunctionClaim: { Length: > 0 } claim } when claim == issuer.UserClaim || claim == issuer.PartnerClaim || claim.StartsWith(Admission.HubNamespace, StringComparison.OrdinalIgnoreCase) =>
+                    "names as FunctionClaim its user or partner claim, or a claim of the hub's own namespace",
+                { PrivacyOfficerFunction: { Length: > 0 } hub } when hub == issuer.PartnerPrivacyOfficerFunction =>
+                    "gives the hub's privacy officer and a partner's own privacy officer the same function value",
                 _ => null,
             };
             if (problem is not null)
@@ -223,6 +229,9 @@ internal static partial class AuthenticationSetup
             throw new HubStartupException($"Authentication:Issuers lists issuer '{duplicate.Key}' twice.");
         }
     }
+
+    /// <summary>A setting given but holding only white space: a typo that would otherwise switch a function on or off unnoticed.</summary>
+    private static bool Blank(string? value) => value is { Length: > 0 } && string.IsNullOrWhiteSpace(value);
 
     /// <summary>Answers every request it is asked to authenticate with "no result": a token from no trusted issuer is anonymous.</summary>
     private sealed class RejectingHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)

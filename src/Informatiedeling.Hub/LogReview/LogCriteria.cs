@@ -37,6 +37,11 @@ internal sealed record LogCriteria(AccessLogQuery Query, IReadOnlyList<CasePseud
     public const int MaxCases = 20;
     public const int MaxTextLength = 128;
 
+    /// <summary>The days a search may name: wide enough for any log, narrow enough that a day's start and end exist in every offset.</summary>
+    public static readonly DateOnly FirstDay = new(1900, 1, 1);
+
+    public static readonly DateOnly LastDay = new(9998, 12, 31);
+
     internal static readonly TimeZoneInfo Zone = TimeZoneInfo.TryFindSystemTimeZoneById("Europe/Amsterdam", out var zone) ? zone : TimeZoneInfo.Utc;
 
     private static readonly Dictionary<string, AccessEventKind> Kinds =
@@ -93,9 +98,9 @@ internal sealed record LogCriteria(AccessLogQuery Query, IReadOnlyList<CasePseud
 
         if (Given(request.User) is { } userText)
         {
-            if (userText.Length > MaxTextLength)
+            if (userText.Length > MaxTextLength || userText.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == UnicodeCategory.Format))
             {
-                problems.Add($"'user' is at most {MaxTextLength} characters");
+                problems.Add($"'user' is at most {MaxTextLength} characters, without control characters");
             }
             else if (query.Partner is null)
             {
@@ -229,18 +234,19 @@ internal sealed record LogCriteria(AccessLogQuery Query, IReadOnlyList<CasePseud
             return null;
         }
 
-        if (DateOnly.TryParseExact(given, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (DateOnly.TryParseExact(given, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) && day >= FirstDay && day <= LastDay)
         {
-            return endOfDay ? (day == DateOnly.MaxValue ? DateTimeOffset.MaxValue : StartOf(day.AddDays(1))) : StartOf(day);
+            return endOfDay ? StartOf(day.AddDays(1)) : StartOf(day);
         }
 
         if (given.Length <= 40 && given.Contains('T', StringComparison.Ordinal) && (given.EndsWith('Z') || given.LastIndexOfAny(['+', '-']) > given.IndexOf('T', StringComparison.Ordinal))
-            && DateTimeOffset.TryParse(given, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+            && DateTimeOffset.TryParse(given, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
+            && at.UtcDateTime >= FirstDay.ToDateTime(TimeOnly.MinValue) && at.UtcDateTime <= LastDay.ToDateTime(TimeOnly.MinValue))
         {
             return at;
         }
 
-        problems.Add($"'{name}' must be a date (yyyy-MM-dd, a day in the Netherlands) or an ISO 8601 date and time with offset");
+        problems.Add($"'{name}' must be a date (yyyy-MM-dd, a day in the Netherlands, from {FirstDay:yyyy} to {LastDay:yyyy}) or an ISO 8601 date and time with offset");
         return null;
     }
 }

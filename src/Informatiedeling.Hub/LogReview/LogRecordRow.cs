@@ -42,6 +42,22 @@ public sealed record LogRecordRow(
     DateTimeOffset? InvitedUntil,
     bool JustificationGiven)
 {
+    /// <summary>
+    /// The row of <paramref name="logged"/> as <paramref name="scope"/> may see it. A partner's own privacy officer does
+    /// not see, on a refusal, the rule or what it was decided on (the case's step, status, invitation): an employee
+    /// refused a case they have no standing on was answered as for a case that does not exist, and their privacy
+    /// officer learns no more of another partner's case than they did.
+    /// </summary>
+    internal static LogRecordRow Of(LoggedRecord logged, Access.OfficerScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(logged);
+        ArgumentNullException.ThrowIfNull(scope);
+        var row = Of(logged);
+        return scope.All || logged.Record.Decision is not (AccessDecision.Deny or AccessDecision.Error)
+            ? row
+            : row with { Rule = null, Article = null, Step = null, CaseStatus = null, InvitedUntil = null };
+    }
+
     public static LogRecordRow Of(LoggedRecord logged)
     {
         ArgumentNullException.ThrowIfNull(logged);
@@ -82,9 +98,7 @@ public sealed record LogRecordRow(
 public sealed record LogRecordPage(IReadOnlyList<LogRecordRow> Records, string? Next);
 
 /// <summary>A person, for a search through the keyed blind index: the name and date of birth as the report gave them.</summary>
-public sealed record PersonSearchRequest(
-    [property: System.ComponentModel.DataAnnotations.Required, Informatiedeling.Hub.Cases.PersonName] string? FullName,
-    [property: System.ComponentModel.DataAnnotations.Required] DateOnly? DateOfBirth);
+public sealed record PersonSearchRequest(string? FullName, DateOnly? DateOfBirth);
 
 /// <summary>The files of the person searched for (pseudonyms, newest first): search the log by these.</summary>
 public sealed record PersonCases(IReadOnlyList<string> Cases);

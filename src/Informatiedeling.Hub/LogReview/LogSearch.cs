@@ -16,7 +16,7 @@ namespace Informatiedeling.Hub.LogReview;
 /// and asking for another partner's is refused. Each page is a log read, recorded through the gate before a row is
 /// read, naming its parameters, never a personal value.
 /// </summary>
-internal sealed class LogSearch(Gate gate, AccessLogStore store, ClientFileStore files)
+internal sealed class LogSearch(Gate gate, AccessLogStore store, ClientFileStore files, CaseDirectory cases)
 {
     public static readonly AccessRoute Records = new("access-log.records", Kind: AccessEventKind.LogRead, PrivacyOfficerOnly: true, PartnerPrivacyOfficers: true);
     public static readonly AccessRoute Persons = new("access-log.persons", Kind: AccessEventKind.LogRead, PrivacyOfficerOnly: true, PartnerPrivacyOfficers: true);
@@ -40,12 +40,52 @@ internal sealed class LogSearch(Gate gate, AccessLogStore store, ClientFileStore
 
         // No record, no read: the read is on the log before the query runs.
         await RecordReadAsync(access, criteria, cancellationToken);
-        var limit = criteria.Query.Limit;
-        var found = await store.QueryAsync(criteria.Query with { Limit = limit + 1 }, cancellationToken);
-        var page = found.Take(limit).Select(LogRecordRow.Of).ToList();
-        var next = found.Count > limit ? new LogSearchCursor(page[^1].Seq).ToString() : null;
-        return TypedResults.Ok(new LogRecordPage(page, next));
+        var (found, next) = await PageAsync(access.Officer!, criteria.Query, cancellationToken);
+        return TypedResults.Ok(new LogRecordPage([.. found.Select(r => LogRecordRow.Of(r, access.Officer!))], next));
     }
+
+    /// <summary>
+    /// A page of the records <paramref name="query"/> matches that are within <paramref name="scope"/>, and the cursor
+    /// of the page after (null on the last). The query already holds the scope's partner; the decoded records are
+    /// checked against the scope again, and a partner's own privacy officer does not see the hub's privacy officer's
+    /// records even where that officer is one of the partner's users: what the hub's officer reviewed is the hub's.
+    /// </summary>
+    public async Task<(IReadOnlyList<LoggedRecord> Records, string? Next)> PageAsync(OfficerScope scope, AccessLogQuery query, CancellationToken cancellationToken)
+    {
+        var limit = query.Limit;
+        var page = new List<LoggedRecord>(limit);
+        var before = query.BeforeSeq;
+        for (var round = 0; round < MaxRounds; round++)
+        {
+            var batch = await store.QueryAsync(query with { BeforeSeq = before, Limit = limit + 1 }, cancellationToken);
+            foreach (var record in batch)
+            {
+                if (page.Count == limit)
+                {
+                    return (page, new LogSearchCursor(page[^1].Seq).ToString());
+                }
+
+                before = record.Seq;
+                if (Within(scope, record.Record))
+                {
+                    page.Add(record);
+                }
+            }
+
+            if (batch.Count <= limit)
+            {
+                return (page, null);
+            }
+        }
+
+        // Rounds of records outside the scope: the page ends here, and the next goes on below the last one read.
+        return (page, before is { } b ? new LogSearchCursor(b).ToString() : null);
+    }
+
+    private const int MaxRounds = 20;
+
+    private static bool Within(OfficerScope scope, AccessRecord record) =>
+        scope.Covers(record.ActorPartner) && (scope.All || record.Role != AccessRecords.PrivacyOfficerRole);
 
     /// <summary>
     /// The criteria of a privacy officer's read, within their scope: a partner's own privacy officer reads only that
@@ -91,9 +131,26 @@ internal sealed class LogSearch(Gate gate, AccessLogStore store, ClientFileStore
     /// <summary>
     /// <c>POST /access-log/persons</c>: the files of a person, found through the keyed blind index of name and date of
     /// birth (never a plaintext lookup; the name and date travel in the body, never in a URL). The search is a log read
-    /// recorded under each file it found (or none), never with the name. A partner's own privacy officer learns only the
-    /// files on which that partner's employees have a record: no more than what they could search for anyway.
+    /// recorded under each file it found (or none), never with the name. A partner's own privacy officer learns only of
+    /// the files on which that partner holds a role in some step or was invited: the files it is a party to.
     /// </summary>
+    /// <summary>What is wrong with a person to search for, each naming its member; checked after the gate, so that a refusal comes first.</summary>
+    private static List<string> PersonProblems(PersonSearchRequest request)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(request.FullName) || request.FullName.Length > Cases.PersonNameAttribute.MaxLength || request.FullName.Any(char.IsControl))
+        {
+            problems.Add($"'fullName' must be a name of at most {Cases.PersonNameAttribute.MaxLength} characters, without control characters");
+        }
+
+        if (request.DateOfBirth is null)
+        {
+            problems.Add("'dateOfBirth' is required (yyyy-MM-dd)");
+        }
+
+        return problems;
+    }
+
     public async Task<Results<Ok<PersonCases>, BadRequestProblem, ForbiddenProblem>> FindPersonAsync(
         ClaimsPrincipal user, PersonSearchRequest request, CancellationToken cancellationToken)
     {
@@ -103,13 +160,20 @@ internal sealed class LogSearch(Gate gate, AccessLogStore store, ClientFileStore
             return refusal!;
         }
 
-        var found = await files.FindCasesAsync(new PersonKey(request.FullName!, request.DateOfBirth!.Value), cancellationToken);
+        if (PersonProblems(request) is { Count: > 0 } problems)
+        {
+            return await gate.InvalidAsync(access, "The person to search for is not valid", problems, cancellationToken);
+        }
+
+        var found = await files.FindCasesAsync(new PersonKey(request.FullName!.Trim(), request.DateOfBirth!.Value), cancellationToken);
         if (access.Officer is { All: false, Partner: { } own })
         {
+            // Only the files the partner holds or held a role on, or was invited to: what the case directory says,
+            // never what the log holds (a refused attempt or the officer's own search would otherwise count).
             var seen = new List<CasePseudonym>();
             foreach (var c in found)
             {
-                if ((await store.QueryAsync(new AccessLogQuery { Case = c, Partner = own, Limit = 1 }, cancellationToken)).Count > 0)
+                if (await cases.FindWithStandingInAnyStepAsync(c, own.Value, cancellationToken) is { Standing: { } standing } && (standing.Role is not null || standing.InvitedUntil is not null))
                 {
                     seen.Add(c);
                 }
@@ -118,6 +182,7 @@ internal sealed class LogSearch(Gate gate, AccessLogStore store, ClientFileStore
             found = seen;
         }
 
+        found = [.. found.Take(LogCriteria.MaxCases)];
         var subject = string.Create(CultureInfo.InvariantCulture, $"persons;hits={found.Count}");
         await (found.Count == 0
             ? gate.PermitAsync(access, cancellationToken, subject)

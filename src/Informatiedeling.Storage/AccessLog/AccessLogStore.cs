@@ -307,8 +307,8 @@ public sealed class AccessLogStore : IAsyncDisposable
 
         if (query.Emergency is { } emergency)
         {
-            // Through the partial index of emergency releases; "not an emergency" includes rows from before the column.
-            where.Add(emergency ? (_settings.Provider == StorageProvider.PostgreSql ? "emergency" : "emergency = 1") : "(emergency IS NULL OR NOT emergency)");
+            // Through the partial index of emergency releases. Rows from before the column are neither (NULL).
+            where.Add(emergency ? (_settings.Provider == StorageProvider.PostgreSql ? "emergency" : "emergency = 1") : "NOT emergency");
         }
 
         if (query.RecordedFrom is { } from)

@@ -37,6 +37,7 @@ public sealed class HubClaimNamespaceTests : IAsyncLifetime
             ["Authentication:Issuers:0:Audience"] = OidcProviderServer.Audience,
             ["Authentication:Issuers:0:Partners:0"] = "gemeente",
             ["Authentication:Issuers:0:FunctionClaim"] = "function",
+            ["Authentication:Issuers:0:PrivacyOfficerFunction"] = "privacy-officer",
             ["Authentication:Issuers:0:RequireHttpsMetadata"] = "false",
         });
     }

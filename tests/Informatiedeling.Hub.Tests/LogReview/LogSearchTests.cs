@@ -132,8 +132,20 @@ public sealed class LogSearchTests
         var rows = own.GetProperty("records").EnumerateArray().ToList();
         Assert.NotEmpty(rows);
         Assert.All(rows, r => Assert.Equal("politie", r.GetProperty("partner").GetString()));
+
+        // The police's refusal on a case it has no standing on says no more to its privacy officer than the 404 said to the employee.
+        var refusal = rows.Single(r => r.GetProperty("decision").GetString() == "deny" && r.GetProperty("user").GetString() == "politie-user");
+        foreach (var hidden in new[] { "rule", "article", "step", "caseStatus", "invitedUntil" })
+        {
+            Assert.Equal(JsonValueKind.Null, refusal.GetProperty(hidden).ValueKind);
+        }
         var everything = await hub.OkAsAsync("zvh", "fg-hub", Officer, HttpMethod.Get, $"/access-log/records?case={pseudonym}&limit=500");
         Assert.Contains(everything.GetProperty("records").EnumerateArray(), r => r.GetProperty("partner").GetString() == "veilig-thuis");
+
+        // The hub's privacy officer is a user of zvh; zvh's own privacy officer does not see what the hub's reviewed.
+        var zvhOwn = await hub.OkAsAsync("zvh", "fg-zvh", OwnOfficer, HttpMethod.Get, "/access-log/records?kind=log-read&limit=500");
+        Assert.DoesNotContain(zvhOwn.GetProperty("records").EnumerateArray(), r => r.GetProperty("user").GetString() == "fg-hub");
+        Assert.NotEmpty(zvhOwn.GetProperty("records").EnumerateArray()); // its own reads it does see
 
         using var other = await hub.SendAsAsync("politie", "fg-politie", OwnOfficer, HttpMethod.Get, "/access-log/records?partner=veilig-thuis");
         Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
@@ -150,8 +162,11 @@ public sealed class LogSearchTests
         var byHub = await hub.OkAsAsync("zvh", "fg-hub", Officer, HttpMethod.Post, "/access-log/persons", person);
         var files = byHub.GetProperty("cases").EnumerateArray().Select(c => c.GetString()!).ToList();
         Assert.Single(files);
-        var byPolice = await hub.OkAsAsync("politie", "fg-politie", OwnOfficer, HttpMethod.Post, "/access-log/persons", person);
-        Assert.Empty(byPolice.GetProperty("cases").EnumerateArray());
+        // A partner holding a role on the file in some step finds it; a partner that holds none and was never invited does not.
+        var byReporter = await hub.OkAsAsync("veilig-thuis", "fg-vt", OwnOfficer, HttpMethod.Post, "/access-log/persons", person);
+        Assert.Equal(files, byReporter.GetProperty("cases").EnumerateArray().Select(c => c.GetString()!));
+        var byShell = await hub.OkAsAsync("ggd", "fg-ggd", OwnOfficer, HttpMethod.Post, "/access-log/persons", person);
+        Assert.Empty(byShell.GetProperty("cases").EnumerateArray());
 
         // The name is in no record; the search is recorded under the file it found.
         var all = await hub.LogAsync(everyKind: true);
@@ -195,7 +210,8 @@ public sealed class LogSearchTests
             ("case=niet-een-pseudoniem", "'case'"), ("partner=nobody", "'partner'"), ("user=iemand", "'user'"), ("from=gisteren", "'from'"),
             ("from=2026-12-02&to=2026-12-01", "'to'"), ("kind=everything", "'kind'"), ("decision=maybe", "'decision'"), ("purpose=nieuwsgierigheid", "'purpose'"),
             ("rule=%3Cscript%3E", "'rule'"), ("emergency=ja", "'emergency'"), ("cursor=bm9wZQ", "'cursor'"), ("limit=501", "'limit'"),
-            ("user=" + new string('u', 200) + "&partner=politie", "'user'"),
+            ("user=" + new string('u', 200) + "&partner=politie", "'user'"), ("user=a%00b&partner=politie", "'user'"), ("from=0001-01-01", "'from'"),
+            ("to=9999-12-31", "'to'"), ("from=0001-01-01T00:00:00%2B05:00", "'from'"),
         ];
         foreach (var (query, member) in cases)
         {
@@ -208,7 +224,15 @@ public sealed class LogSearchTests
         using (var noName = await hub.SendAsAsync("zvh", "fg-hub", Officer, HttpMethod.Post, "/access-log/persons", new { dateOfBirth = "1990-01-01" }))
         {
             Assert.Equal(HttpStatusCode.BadRequest, noName.StatusCode);
+            Assert.Contains("'fullName'", await noName.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
+
+        using (var control = await hub.SendAsAsync("zvh", "fg-hub", Officer, HttpMethod.Post, "/access-log/persons", new { fullName = "Naam\u0000Nul", dateOfBirth = "1990-01-01" }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, control.StatusCode);
+        }
+
+        Assert.Equal(2, (await hub.LogAsync(r => r.Operation == "access-log.persons" && r.Decision == AccessDecision.Error)).Count);
 
         var errors = await hub.LogAsync(r => r.Operation == "access-log.records" && r.Decision == AccessDecision.Error);
         Assert.Equal(cases.Length, errors.Count);

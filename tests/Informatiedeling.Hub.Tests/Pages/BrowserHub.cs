@@ -121,6 +121,7 @@ public sealed class BrowserHub : IAsyncDisposable
                 ["Authentication:Issuers:0:Audience"] = OidcProviderServer.Audience,
                 ["Authentication:Issuers:0:RequireHttpsMetadata"] = "false",
                 ["Authentication:Issuers:0:FunctionClaim"] = provider.FunctionClaim,
+                ["Authentication:Issuers:0:PrivacyOfficerFunction"] = "privacy-officer",
                 ["Authentication:Issuers:0:Browser:DisplayName"] = options.ProviderDisplayName,
                 ["Authentication:Issuers:0:Browser:ClientId"] = client.ClientId,
                 ["Authentication:Issuers:0:Browser:ClientSecret"] = client.Secret,

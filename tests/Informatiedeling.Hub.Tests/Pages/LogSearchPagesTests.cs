@@ -76,6 +76,11 @@ public sealed class LogSearchPagesTests(DevelopmentHubFixture fixture) : IClassF
         Assert.Contains("Tot en met", officer.Text(".refusal"), StringComparison.Ordinal);
         Assert.Contains("Regel", officer.Text(".refusal"), StringComparison.Ordinal);
         await CheckAsync(officer, "ongeldig");
+        foreach (var edge in new[] { "/toegangslog/dag/0001-01-01", "/toegangslog/dag/9999-12-31" })
+        {
+            officer.Open(edge);
+            Assert.Equal(400, officer.Document(edge).Status);
+        }
 
         // A partner's own privacy officer sees its own employees only.
         using var own = Hub.SignInForDevelopment("politie", "fg-politie", function: PartnerClaims.PartnerPrivacyOfficer);

@@ -39,8 +39,9 @@ public sealed class PrivacyOfficerTests
         var officer = new OidcTestUser("zvh-fg", "zvh", "privacy-officer");
         var colleague = new OidcTestUser("zvh-medewerker", "zvh");
         var pretender = new OidcTestUser("politie-fg", "politie", "privacy-officer");
+        var ownOfficer = new OidcTestUser("politie-eigen-fg", "politie", "partner-privacy-officer");
         await using var zvh = await OidcProviderServer.StartAsync([officer, colleague], functionClaim: "functie");
-        await using var police = await OidcProviderServer.StartAsync([pretender]);
+        await using var police = await OidcProviderServer.StartAsync([pretender, ownOfficer], functionClaim: "function");
         await using var hub = HubFactory.OnSqlite(new Dictionary<string, string?>
         {
             ["Authentication:Issuers:0:Name"] = "zvh",
@@ -49,11 +50,14 @@ public sealed class PrivacyOfficerTests
             ["Authentication:Issuers:0:Partners:0"] = "zvh",
             ["Authentication:Issuers:0:RequireHttpsMetadata"] = "false",
             ["Authentication:Issuers:0:FunctionClaim"] = "functie",
+            ["Authentication:Issuers:0:PrivacyOfficerFunction"] = "privacy-officer",
             ["Authentication:Issuers:1:Name"] = "politie",
             ["Authentication:Issuers:1:Issuer"] = police.Issuer,
             ["Authentication:Issuers:1:Audience"] = OidcProviderServer.Audience,
             ["Authentication:Issuers:1:Partners:0"] = "politie",
             ["Authentication:Issuers:1:RequireHttpsMetadata"] = "false",
+            // The police provider asserts functions, but only its own privacy officer's: the hub's is off by default.
+            ["Authentication:Issuers:1:FunctionClaim"] = "function",
         });
         using var client = hub.CreateClient();
 
@@ -68,11 +72,19 @@ public sealed class PrivacyOfficerTests
         Assert.Equal("privacy-officer", (await (await GetAsync("/me", officerToken)).Content.ReadFromJsonAsync<WhoAmI>())!.Function);
         Assert.Equal(HttpStatusCode.OK, (await GetAsync("/retention/holds", officerToken)).StatusCode);
 
-        // The colleague has no function; the police provider may assert none, whatever its token says.
+        // The colleague has no function; the police provider may not assert the hub's privacy officer, whatever its token says.
         await AssertProblemAsync(await GetAsync("/retention/holds", await zvh.TokenAsync(colleague)), HttpStatusCode.Forbidden);
         var pretenderToken = await police.TokenAsync(pretender);
         Assert.Null((await (await GetAsync("/me", pretenderToken)).Content.ReadFromJsonAsync<WhoAmI>())!.Function);
         await AssertProblemAsync(await GetAsync("/retention/holds", pretenderToken), HttpStatusCode.Forbidden);
+        await AssertProblemAsync(await GetAsync("/access-log/records", pretenderToken), HttpStatusCode.Forbidden);
+
+        // Its own privacy officer reviews the police's employees, and only that.
+        var ownToken = await police.TokenAsync(ownOfficer);
+        Assert.Equal("partner-privacy-officer", (await (await GetAsync("/me", ownToken)).Content.ReadFromJsonAsync<WhoAmI>())!.Function);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync("/access-log/records", ownToken)).StatusCode);
+        await AssertProblemAsync(await GetAsync("/access-log/records?partner=zvh", ownToken), HttpStatusCode.Forbidden);
+        await AssertProblemAsync(await GetAsync("/retention/holds", ownToken), HttpStatusCode.Forbidden);
     }
 
     [Theory]

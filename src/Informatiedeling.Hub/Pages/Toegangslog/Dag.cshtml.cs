@@ -19,7 +19,8 @@ internal sealed class DagModel(PolicyHolder policy, LogSearch search, TimeProvid
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         Dag ??= LogPageModel.Day(time.GetUtcNow());
-        Shown = DateOnly.TryParseExact(Dag, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
+        Shown = DateOnly.TryParseExact(Dag, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            && day > LogCriteria.FirstDay && day < LogCriteria.LastDay ? day : null;
         await SearchAsync(new LogSearchRequest(From: Dag, To: Dag, Cursor: string.IsNullOrWhiteSpace(Cursor) ? null : Cursor), cancellationToken);
         return Page();
     }

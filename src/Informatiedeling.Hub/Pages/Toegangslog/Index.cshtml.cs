@@ -75,15 +75,14 @@ internal sealed class IndexModel(PolicyHolder policy, LogSearch search) : LogPag
             ModelState.AddModelError(nameof(Naam), "Een naam bevat geen stuurtekens.");
         }
 
-        if (!ModelState.IsValid)
-        {
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-            return Page();
-        }
-
-        var answer = await _search.FindPersonAsync(User, new PersonSearchRequest(Naam!.Trim(), Geboortedatum), cancellationToken);
+        // Through the broker even when the form is incomplete: a caller who may not search is refused (and recorded)
+        // before anything is said about the form, and an incomplete search is recorded as one.
+        var answer = await _search.FindPersonAsync(User, ModelState.IsValid ? new PersonSearchRequest(Naam, Geboortedatum) : new PersonSearchRequest(null, null), cancellationToken);
         switch (answer.Result)
         {
+            case BadRequestProblem:
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+                return Page();
             case Ok<PersonCases> { Value.Cases.Count: > 0 } ok:
                 return Redirect("/toegangslog?dossier=" + Uri.EscapeDataString(string.Join(',', ok.Value.Cases)));
             case Ok<PersonCases>:
