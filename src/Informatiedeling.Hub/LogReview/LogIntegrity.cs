@@ -140,6 +140,12 @@ internal sealed class LogIntegrity(
             await gate.RecordAsync(access, AccessDecision.Permit, null, CancellationToken.None, subject: string.Create(CultureInfo.InvariantCulture,
                 $"integrity.verify;result={row.Outcome};size={row.Size};checkpoints={row.CheckpointsChecked};bad={(row.FirstBadSeq is { } bad ? bad.ToString(CultureInfo.InvariantCulture) : "none")}"));
             await checks.AddAsync(row, CancellationToken.None);
+            if (result.Verified)
+            {
+                // What was just verified is signed too (when the log grew since the last checkpoint), for a witness to keep.
+                await TryIssueAsync();
+            }
+
             return TypedResults.Ok(IntegrityCheck.Of(row));
         }
         finally
@@ -221,6 +227,18 @@ internal sealed class LogIntegrity(
         finally
         {
             _running.Release();
+        }
+    }
+
+    private async Task TryIssueAsync()
+    {
+        try
+        {
+            await issuer.IssueAsync(CancellationToken.None);
+        }
+        catch (CheckpointRefusedException)
+        {
+            // The refusal is the checkpoint service's to report (readiness); the verification's result stands as recorded.
         }
     }
 
