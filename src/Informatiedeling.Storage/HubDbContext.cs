@@ -1,3 +1,4 @@
+using Informatiedeling.Storage.AccessLog;
 using Informatiedeling.Storage.Cases;
 using Informatiedeling.Storage.Policy;
 using Informatiedeling.Storage.Retention;
@@ -39,6 +40,8 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
     public DbSet<LegalHoldRow> LegalHolds => Set<LegalHoldRow>();
 
     public DbSet<EndedSessionRow> EndedSessions => Set<EndedSessionRow>();
+
+    public DbSet<AccessLogVerificationRow> AccessLogVerifications => Set<AccessLogVerificationRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -149,7 +152,26 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
         MapLifecycle(modelBuilder);
         MapReports(modelBuilder);
         MapEndedSessions(modelBuilder);
+        MapVerifications(modelBuilder);
     }
+
+    private static void MapVerifications(ModelBuilder modelBuilder) =>
+        modelBuilder.Entity<AccessLogVerificationRow>(e =>
+        {
+            e.ToTable("access_log_verifications");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.Check).HasColumnName("check").HasMaxLength(32);
+            e.Property(x => x.StartedAt).HasColumnName("started_at");
+            e.Property(x => x.FinishedAt).HasColumnName("finished_at");
+            e.Property(x => x.Outcome).HasColumnName("outcome").HasMaxLength(32);
+            e.Property(x => x.Size).HasColumnName("size");
+            e.Property(x => x.KeptSize).HasColumnName("kept_size");
+            e.Property(x => x.FirstBadSeq).HasColumnName("first_bad_seq");
+            e.Property(x => x.CheckpointsChecked).HasColumnName("checkpoints_checked");
+            e.Property(x => x.Message).HasColumnName("message").HasMaxLength(2048);
+            e.HasIndex(x => new { x.Check, x.Id }).HasDatabaseName("ix_access_log_verifications_check_id");
+        });
 
     private static void MapEndedSessions(ModelBuilder modelBuilder) =>
         modelBuilder.Entity<EndedSessionRow>(e =>

@@ -43,6 +43,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<LegalHoldQueries>();
         services.AddSingleton<RetentionPurge>();
         services.AddSingleton<Sessions.EndedSessionStore>();
+        services.AddSingleton<AccessLog.AccessLogVerificationStore>();
         return services;
     }
 

@@ -108,6 +108,7 @@ internal static class HubHosting
         app.MapRetentionEndpoints();
         app.MapMyAccessEndpoints();
         app.MapLogReviewEndpoints();
+        app.MapLogIntegrityEndpoints();
         app.MapRazorPages();
         return app;
     }

@@ -1,8 +1,17 @@
+using Microsoft.Extensions.Options;
+
 namespace Informatiedeling.Hub.LogReview;
 
 internal static class LogReviewServices
 {
     /// <summary>The privacy officer's workbench on the access log: every part through the one gate.</summary>
-    public static IServiceCollection AddLogReview(this IServiceCollection services) => services
-        .AddSingleton<LogSearch>();
+    public static IServiceCollection AddLogReview(this IServiceCollection services)
+    {
+        services.AddSingleton<IValidateOptions<LogReviewOptions>, LogReviewOptionsValidator>();
+        services.AddOptions<LogReviewOptions>().BindConfiguration(LogReviewOptions.Section).ValidateOnStart();
+        return services
+            .AddSingleton<LogSearch>()
+            .AddSingleton<LogIntegrity>()
+            .AddSingleton<LogExport>();
+    }
 }

@@ -29,6 +29,10 @@ internal static class OperationNames
         ["access-log.mine"] = "Mijn inzage bekeken",
         ["access-log.records"] = "Toegangslog doorzocht",
         ["access-log.persons"] = "Persoon gezocht in het toegangslog",
+        ["access-log.integrity"] = "Integriteit van het toegangslog bekeken",
+        ["access-log.integrity.verify"] = "Toegangslog gecontroleerd",
+        ["access-log.integrity.consistency"] = "Toegangslog vergeleken met een bewaard controlepunt",
+        ["access-log.export"] = "Toegangslog geëxporteerd",
     };
 
     /// <summary>The operation in Dutch; one without a name here is shown as it is recorded, none as a dash.</summary>
