@@ -71,7 +71,7 @@ internal sealed class LogExport(Gate gate, LogSearch search, CheckpointIssuer is
         }
 
         var below = Math.Min(criteria.Query.BeforeSeq ?? checkpoint.Size, checkpoint.Size);
-        return new ExportFile(kind.Value, criteria.Query with { BeforeSeq = below }, criteria.Query.Limit, cap, integrity.Signed(checkpoint), store);
+        return new ExportFile(kind.Value, criteria.Query with { BeforeSeq = below }, criteria.Query.Limit, cap, integrity.Signed(checkpoint), store, access.Officer!);
     }
 }
 
@@ -187,7 +187,7 @@ internal static class ExportColumns
 /// line with the count and whether it was cut off; a CSV that was cut off ends with a row whose volgnummer is
 /// <c>afgekapt</c>. The file name holds the checkpoint size and the time only.
 /// </summary>
-internal sealed class ExportFile(ExportFormat format, AccessLogQuery query, int limit, int cap, SignedCheckpoint checkpoint, AccessLogStore store)
+internal sealed class ExportFile(ExportFormat format, AccessLogQuery query, int limit, int cap, SignedCheckpoint checkpoint, AccessLogStore store, OfficerScope scope)
     : IResult, IEndpointMetadataProvider
 {
     public const string CutOff = "afgekapt";
@@ -252,9 +252,11 @@ internal sealed class ExportFile(ExportFormat format, AccessLogQuery query, int 
             var wanted = (int)Math.Min(ExportFile.PageSizeFor(limit - written), int.MaxValue);
             var found = await store.QueryAsync(query with { BeforeSeq = next, Limit = wanted + 1 }, cancellationToken);
             var page = found.Take(wanted).ToList();
-            foreach (var logged in page)
+            // Within the officer's scope exactly as the search shows it: the same records, the same fields.
+            var visible = page.Where(r => LogSearch.Within(scope, r.Record)).ToList();
+            foreach (var logged in visible)
             {
-                var row = LogRecordRow.Of(logged);
+                var row = LogRecordRow.Of(logged, scope);
                 if (csv)
                 {
                     text.AppendJoin(',', ExportColumns.All.Select(c => ExportColumns.CsvCell(ExportColumns.Text(c.Value(row))))).Append("\r\n");
@@ -273,7 +275,7 @@ internal sealed class ExportFile(ExportFormat format, AccessLogQuery query, int 
                 }
             }
 
-            written += page.Count;
+            written += visible.Count;
             await FlushAsync(response, buffer, text, cancellationToken);
             more = found.Count > wanted;
             if (more && written >= limit)

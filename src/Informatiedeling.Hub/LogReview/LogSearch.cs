@@ -84,7 +84,8 @@ internal sealed class LogSearch(Gate gate, AccessLogStore store, ClientFileStore
 
     private const int MaxRounds = 20;
 
-    private static bool Within(OfficerScope scope, AccessRecord record) =>
+    /// <summary>Whether <paramref name="record"/> is within <paramref name="scope"/>: by one of its partner's employees, and for a partner's officer not the hub officer's own.</summary>
+    internal static bool Within(OfficerScope scope, AccessRecord record) =>
         scope.Covers(record.ActorPartner) && (scope.All || record.Role != AccessRecords.PrivacyOfficerRole);
 
     /// <summary>
