@@ -4,5 +4,6 @@ internal static class LogReviewServices
 {
     /// <summary>The privacy officer's workbench on the access log: every part through the one gate.</summary>
     public static IServiceCollection AddLogReview(this IServiceCollection services) => services
-        .AddSingleton<LogSearch>();
+        .AddSingleton<LogSearch>()
+        .AddSingleton<SubjectReports>();
 }
