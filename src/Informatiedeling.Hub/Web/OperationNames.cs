@@ -29,6 +29,8 @@ internal static class OperationNames
         ["access-log.mine"] = "Mijn inzage bekeken",
         ["access-log.records"] = "Toegangslog doorzocht",
         ["access-log.persons"] = "Persoon gezocht in het toegangslog",
+        ["access-log.subject-report"] = "Inzageverzoek van een betrokkene opgesteld (op kenmerk)",
+        ["access-log.subject-report.person"] = "Inzageverzoek van een betrokkene opgesteld (op naam)",
     };
 
     /// <summary>The operation in Dutch; one without a name here is shown as it is recorded, none as a dash.</summary>
