@@ -104,6 +104,46 @@ internal static class LogCommands
             return 0;
         }));
 
+        var reportFile = new Argument<FileInfo>("report") { Description = "The report as GET or POST /access-log/subject-report gave it (JSON)." };
+        var reportKey = new Option<string?>("--verifier-key") { Description = "The log's verifier key (name+keyid+key), as 'infodeel log checkpoint' prints it." };
+        var verifyReport = new Command("verify-report", "Verify a data subject's report without the database: the checkpoint's signature, each inclusion proof, and where the report carries leaves that every shown field is the record's. Names the first failure; exit 1 then.")
+        {
+            reportFile, reportKey, signingKey, origin,
+        };
+        verifyReport.SetAction(async (parse, ct) =>
+        {
+            var settings = AccessLogSettings.Resolve(
+                Path.GetTempPath(),
+                parse.GetValue(signingKey) ?? Environment.GetEnvironmentVariable("AccessLog__SigningKeyPath"),
+                null,
+                parse.GetValue(origin) ?? Environment.GetEnvironmentVariable("AccessLog__Origin"));
+            string json;
+            CheckpointVerifier verifier;
+            try
+            {
+                json = await File.ReadAllTextAsync(parse.GetValue(reportFile)!.FullName, ct);
+                verifier = CheckpointKeyFile.Verifier(settings, parse.GetValue(reportKey));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or System.Security.Cryptography.CryptographicException)
+            {
+                await error.WriteLineAsync($"infodeel: {e.Message}");
+                return 2;
+            }
+
+            using (verifier)
+            {
+                var verdict = SubjectReportVerifier.Verify(json, verifier);
+                if (!verdict.Verified)
+                {
+                    await error.WriteLineAsync($"infodeel: report verification FAILED: {verdict.Message}");
+                    return 1;
+                }
+
+                await output.WriteLineAsync($"report verified: {verdict.Message}");
+                return 0;
+            }
+        });
+
         var keyFile = new Option<FileInfo>("--out") { Description = "Where to write the PEM; refused when the file exists.", Required = true };
         var createKey = new Command("create-signing-key", "Create the checkpoint signing key (PEM, P-256) and print its verifier key.") { keyFile };
         createKey.SetAction(async (parse, _) =>
@@ -125,7 +165,7 @@ internal static class LogCommands
             return 0;
         });
 
-        return new Command("log", "The access log (toegangslog): verify, export checkpoints, inclusion proofs.") { verify, checkpoint, proof, createKey };
+        return new Command("log", "The access log (toegangslog): verify, export checkpoints, inclusion proofs, verify a data subject's report.") { verify, checkpoint, proof, verifyReport, createKey };
     }
 
     /// <summary>The tool signs with the hub's key; it must never mint a key of its own, which no witness would trust.</summary>

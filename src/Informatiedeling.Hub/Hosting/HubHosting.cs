@@ -109,6 +109,7 @@ internal static class HubHosting
         app.MapMyAccessEndpoints();
         app.MapLogReviewEndpoints();
         app.MapLogIntegrityEndpoints();
+        app.MapSubjectReportEndpoints();
         app.MapRazorPages();
         return app;
     }

@@ -12,6 +12,7 @@ internal static class LogReviewServices
         return services
             .AddSingleton<LogSearch>()
             .AddSingleton<LogIntegrity>()
-            .AddSingleton<LogExport>();
+            .AddSingleton<LogExport>()
+            .AddSingleton<SubjectReports>();
     }
 }

@@ -33,6 +33,8 @@ internal static class OperationNames
         ["access-log.integrity.verify"] = "Toegangslog gecontroleerd",
         ["access-log.integrity.consistency"] = "Toegangslog vergeleken met een bewaard controlepunt",
         ["access-log.export"] = "Toegangslog geëxporteerd",
+        ["access-log.subject-report"] = "Inzageverzoek van een betrokkene opgesteld (op kenmerk)",
+        ["access-log.subject-report.person"] = "Inzageverzoek van een betrokkene opgesteld (op naam)",
     };
 
     /// <summary>The operation in Dutch; one without a name here is shown as it is recorded, none as a dash.</summary>

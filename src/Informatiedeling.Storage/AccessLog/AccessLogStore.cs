@@ -254,6 +254,40 @@ public sealed class AccessLogStore : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(query);
         await using var connection = await _engine.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
+        command.CommandText = Select(command, query, "leaf");
+        var found = new List<LoggedRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found.Add(AccessRecordEncoding.Decode(reader.GetFieldValue<byte[]>(0)));
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// The stored leaves matching <paramref name="query"/> as they are (seq, leaf bytes, leaf hash), for proofs that
+    /// bind what is shown to what the tree signs: the bytes as written, not a record encoded again.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredLeaf>> QueryLeavesAsync(AccessLogQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await _engine.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = Select(command, query, "seq, leaf, leaf_hash");
+        var found = new List<StoredLeaf>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found.Add(new StoredLeaf(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2)));
+        }
+
+        return found;
+    }
+
+    /// <summary>The SELECT of <paramref name="columns"/> for <paramref name="query"/>, its parameters added to <paramref name="command"/>.</summary>
+    private string Select(DbCommand command, AccessLogQuery query, string columns)
+    {
         var where = new List<string> { "seq >= @from" };
         AddParameter(command, "from", query.FromSeq);
         if (query.Case is { } c)
@@ -331,15 +365,7 @@ public sealed class AccessLogStore : IAsyncDisposable
 
         AddParameter(command, "limit", query.Limit);
         var order = query.NewestFirst ? "seq DESC" : "seq";
-        command.CommandText = $"SELECT leaf FROM access_log WHERE {string.Join(" AND ", where)} ORDER BY {order} LIMIT @limit";
-        var found = new List<LoggedRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            found.Add(AccessRecordEncoding.Decode(reader.GetFieldValue<byte[]>(0)));
-        }
-
-        return found;
+        return $"SELECT {columns} FROM access_log WHERE {string.Join(" AND ", where)} ORDER BY {order} LIMIT @limit";
     }
 
     /// <summary>
