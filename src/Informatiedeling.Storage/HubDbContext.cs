@@ -1,3 +1,4 @@
+using Informatiedeling.Storage.AccessLog;
 using Informatiedeling.Storage.Cases;
 using Informatiedeling.Storage.Policy;
 using Informatiedeling.Storage.Retention;
@@ -39,6 +40,8 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
     public DbSet<LegalHoldRow> LegalHolds => Set<LegalHoldRow>();
 
     public DbSet<EndedSessionRow> EndedSessions => Set<EndedSessionRow>();
+
+    public DbSet<AccessLogFlagRunRow> AccessLogFlagRuns => Set<AccessLogFlagRunRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -149,7 +152,24 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
         MapLifecycle(modelBuilder);
         MapReports(modelBuilder);
         MapEndedSessions(modelBuilder);
+        MapAccessLogFlagRuns(modelBuilder);
     }
+
+    private static void MapAccessLogFlagRuns(ModelBuilder modelBuilder) =>
+        modelBuilder.Entity<AccessLogFlagRunRow>(e =>
+        {
+            e.ToTable("access_log_flag_runs");
+            e.HasKey(x => x.Day);
+            e.Property(x => x.Day).HasColumnName("day").HasMaxLength(10);
+            e.Property(x => x.Denials).HasColumnName("denials");
+            e.Property(x => x.AfterClosure).HasColumnName("after_closure");
+            e.Property(x => x.ShellLastDay).HasColumnName("shell_last_day");
+            e.Property(x => x.Bulk).HasColumnName("bulk");
+            e.Property(x => x.Emergencies).HasColumnName("emergencies");
+            e.Property(x => x.LogReads).HasColumnName("log_reads");
+            e.Property(x => x.ComputedAt).HasColumnName("computed_at");
+            e.Property(x => x.RecordSeq).HasColumnName("record_seq");
+        });
 
     private static void MapEndedSessions(ModelBuilder modelBuilder) =>
         modelBuilder.Entity<EndedSessionRow>(e =>

@@ -1,8 +1,13 @@
+using Microsoft.Extensions.Options;
+
 namespace Informatiedeling.Hub.LogReview;
 
 internal static class LogReviewServices
 {
     /// <summary>The privacy officer's workbench on the access log: every part through the one gate.</summary>
     public static IServiceCollection AddLogReview(this IServiceCollection services) => services
-        .AddSingleton<LogSearch>();
+        .AddSingleton<LogSearch>()
+        .AddSingleton<IValidateOptions<LogReviewOptions>, LogReviewOptionsValidator>()
+        .AddSingleton<LogFlags>()
+        .AddOptions<LogReviewOptions>().BindConfiguration(LogReviewOptions.Section).ValidateOnStart().Services;
 }

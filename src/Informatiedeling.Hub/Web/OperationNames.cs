@@ -29,6 +29,8 @@ internal static class OperationNames
         ["access-log.mine"] = "Mijn inzage bekeken",
         ["access-log.records"] = "Toegangslog doorzocht",
         ["access-log.persons"] = "Persoon gezocht in het toegangslog",
+        ["access-log.flags"] = "Signalen van het toegangslog bekeken",
+        ["access-log.flags.daily"] = "Dagelijkse signalen van het toegangslog berekend",
     };
 
     /// <summary>The operation in Dutch; one without a name here is shown as it is recorded, none as a dash.</summary>
