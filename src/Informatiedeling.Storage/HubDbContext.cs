@@ -42,6 +42,7 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
     public DbSet<EndedSessionRow> EndedSessions => Set<EndedSessionRow>();
 
     public DbSet<AccessLogVerificationRow> AccessLogVerifications => Set<AccessLogVerificationRow>();
+    public DbSet<AccessLogFlagRunRow> AccessLogFlagRuns => Set<AccessLogFlagRunRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -153,6 +154,7 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
         MapReports(modelBuilder);
         MapEndedSessions(modelBuilder);
         MapVerifications(modelBuilder);
+        MapAccessLogFlagRuns(modelBuilder);
     }
 
     private static void MapVerifications(ModelBuilder modelBuilder) =>
@@ -171,6 +173,22 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
             e.Property(x => x.CheckpointsChecked).HasColumnName("checkpoints_checked");
             e.Property(x => x.Message).HasColumnName("message").HasMaxLength(2048);
             e.HasIndex(x => new { x.Check, x.Id }).HasDatabaseName("ix_access_log_verifications_check_id");
+        });
+
+    private static void MapAccessLogFlagRuns(ModelBuilder modelBuilder) =>
+        modelBuilder.Entity<AccessLogFlagRunRow>(e =>
+        {
+            e.ToTable("access_log_flag_runs");
+            e.HasKey(x => x.Day);
+            e.Property(x => x.Day).HasColumnName("day").HasMaxLength(10);
+            e.Property(x => x.Denials).HasColumnName("denials");
+            e.Property(x => x.AfterClosure).HasColumnName("after_closure");
+            e.Property(x => x.ShellLastDay).HasColumnName("shell_last_day");
+            e.Property(x => x.Bulk).HasColumnName("bulk");
+            e.Property(x => x.Emergencies).HasColumnName("emergencies");
+            e.Property(x => x.LogReads).HasColumnName("log_reads");
+            e.Property(x => x.ComputedAt).HasColumnName("computed_at");
+            e.Property(x => x.RecordSeq).HasColumnName("record_seq");
         });
 
     private static void MapEndedSessions(ModelBuilder modelBuilder) =>

@@ -110,6 +110,7 @@ internal static class HubHosting
         app.MapLogReviewEndpoints();
         app.MapLogIntegrityEndpoints();
         app.MapSubjectReportEndpoints();
+        app.MapLogFlagsEndpoints();
         app.MapRazorPages();
         return app;
     }

@@ -1,9 +1,10 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Quartz;
 
 namespace Informatiedeling.Hub.LogReview;
 
-/// <summary>What the privacy officer's integrity checks and exports may cost (section <c>LogReview</c>).</summary>
+/// <summary>The privacy officer's workbench on the access log (section <c>LogReview</c>): what checks and exports may cost, and the flags.</summary>
 public sealed class LogReviewOptions
 {
     public const string Section = "LogReview";
@@ -16,6 +17,15 @@ public sealed class LogReviewOptions
 
     /// <summary>The most records one export holds; beyond it the export ends with a marker saying it was cut off.</summary>
     public int ExportMaxRows { get; set; } = 1_000_000;
+
+    /// <summary>Bulk access: a user (partner and user id) flagged for more than this many distinct cases within one clock hour.</summary>
+    public int BulkCasesPerHour { get; set; } = 20;
+
+    /// <summary>Compute and keep the previous day's flags by schedule (with the retention schedule's Quartz store; needs <c>Retention:Enabled</c>).</summary>
+    public bool DailyFlagsEnabled { get; set; } = true;
+
+    /// <summary>A Quartz cron expression (seconds first), read in <c>Retention:TimeZone</c>: by default every day at 00:30.</summary>
+    public string DailyFlagsSchedule { get; set; } = "0 30 0 * * ?";
 }
 
 /// <summary>Checks the log review settings; every problem names the key and what it accepts.</summary>
@@ -33,6 +43,16 @@ public sealed class LogReviewOptionsValidator : IValidateOptions<LogReviewOption
         if (options.ExportMaxRows is < 1 or > 100_000_000)
         {
             problems.Add(string.Create(CultureInfo.InvariantCulture, $"LogReview:ExportMaxRows {options.ExportMaxRows} is not between 1 and 100000000"));
+        }
+
+        if (options.BulkCasesPerHour is < 1 or > 10_000)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"LogReview:BulkCasesPerHour {options.BulkCasesPerHour} is not between 1 and 10000"));
+        }
+
+        if (!CronExpression.TryParse(options.DailyFlagsSchedule ?? "", out _))
+        {
+            problems.Add($"LogReview:DailyFlagsSchedule '{options.DailyFlagsSchedule}' is not a cron expression such as '0 30 0 * * ?' (seconds, minutes, hours, day of month, month, day of week)");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

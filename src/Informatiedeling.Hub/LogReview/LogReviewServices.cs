@@ -13,6 +13,7 @@ internal static class LogReviewServices
             .AddSingleton<LogSearch>()
             .AddSingleton<LogIntegrity>()
             .AddSingleton<LogExport>()
-            .AddSingleton<SubjectReports>();
+            .AddSingleton<SubjectReports>()
+            .AddSingleton<LogFlags>();
     }
 }

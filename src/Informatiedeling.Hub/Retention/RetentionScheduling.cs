@@ -1,4 +1,5 @@
 using Informatiedeling.Hub.Hosting;
+using Informatiedeling.Hub.LogReview;
 using Informatiedeling.Storage;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -59,6 +60,7 @@ internal static class RetentionScheduling
                 .ForJob(RetentionJob.Key)
                 .WithIdentity("retention-schedule", "retention")
                 .WithSchedule(CronScheduleBuilder.Create(options.Schedule).InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+            q.AddLogFlagsSchedule(builder.Configuration, zone);
         });
         builder.Services.AddQuartzHostedService(o =>
         {

@@ -35,6 +35,8 @@ internal static class OperationNames
         ["access-log.export"] = "Toegangslog geëxporteerd",
         ["access-log.subject-report"] = "Inzageverzoek van een betrokkene opgesteld (op kenmerk)",
         ["access-log.subject-report.person"] = "Inzageverzoek van een betrokkene opgesteld (op naam)",
+        ["access-log.flags"] = "Signalen van het toegangslog bekeken",
+        ["access-log.flags.daily"] = "Dagelijkse signalen van het toegangslog berekend",
     };
 
     /// <summary>The operation in Dutch; one without a name here is shown as it is recorded, none as a dash.</summary>

@@ -35,7 +35,7 @@ public sealed record CheckpointBasis(LogHead Head, IReadOnlyList<StoredCheckpoin
 /// the verifier, the checkpoint issuer and the queries call, the rows' encoding, and the statements both engines share.
 /// </para>
 /// </summary>
-public sealed class AccessLogStore : IAsyncDisposable
+public sealed partial class AccessLogStore : IAsyncDisposable
 {
     private readonly StorageSettings _settings;
     private readonly IAccessLogEngine _engine;
