@@ -27,7 +27,8 @@ public sealed class DatabaseMigrateTests
         Assert.Contains("applied 202612020020_AccessLogUser", first.Output, StringComparison.Ordinal);
         Assert.Contains("applied 202612020030_EndedSessions", first.Output, StringComparison.Ordinal);
         Assert.Contains("applied 202612020040_AccessLogSearch", first.Output, StringComparison.Ordinal);
-        Assert.Contains("schema current (12 migration(s) applied)", first.Output, StringComparison.Ordinal);
+        Assert.Contains("applied 202612020050_AccessReviews", first.Output, StringComparison.Ordinal);
+        Assert.Contains("schema current (13 migration(s) applied)", first.Output, StringComparison.Ordinal);
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("schema current (0 migration(s) applied)", second.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(data, "informatiedeling.db")));

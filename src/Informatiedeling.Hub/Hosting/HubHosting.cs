@@ -108,6 +108,7 @@ internal static class HubHosting
         app.MapRetentionEndpoints();
         app.MapMyAccessEndpoints();
         app.MapLogReviewEndpoints();
+        app.MapReviewEndpoints();
         app.MapRazorPages();
         return app;
     }
