@@ -29,6 +29,9 @@ internal static class OperationNames
         ["access-log.mine"] = "Mijn inzage bekeken",
         ["access-log.records"] = "Toegangslog doorzocht",
         ["access-log.persons"] = "Persoon gezocht in het toegangslog",
+        ["access-log.reviews"] = "Beoordelingen van noodtoegang bekeken",
+        ["access-log.review-read"] = "Noodtoegang ter beoordeling ingezien",
+        ["access-log.review"] = "Noodtoegang beoordeeld",
     };
 
     /// <summary>The operation in Dutch; one without a name here is shown as it is recorded, none as a dash.</summary>
