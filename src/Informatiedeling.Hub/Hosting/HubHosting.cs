@@ -111,6 +111,7 @@ internal static class HubHosting
         app.MapLogIntegrityEndpoints();
         app.MapSubjectReportEndpoints();
         app.MapLogFlagsEndpoints();
+        app.MapReviewEndpoints();
         app.MapRazorPages();
         return app;
     }

@@ -9,11 +9,15 @@ internal static class LogReviewServices
     {
         services.AddSingleton<IValidateOptions<LogReviewOptions>, LogReviewOptionsValidator>();
         services.AddOptions<LogReviewOptions>().BindConfiguration(LogReviewOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReviewOptions>, ReviewOptionsValidator>();
+        services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section).ValidateOnStart();
         return services
             .AddSingleton<LogSearch>()
             .AddSingleton<LogIntegrity>()
             .AddSingleton<LogExport>()
             .AddSingleton<SubjectReports>()
-            .AddSingleton<LogFlags>();
+            .AddSingleton<LogFlags>()
+            .AddSingleton<Informatiedeling.Storage.AccessLog.AccessReviewStore>()
+            .AddSingleton<ReviewQueue>();
     }
 }

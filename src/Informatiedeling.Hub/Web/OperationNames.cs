@@ -37,6 +37,9 @@ internal static class OperationNames
         ["access-log.subject-report.person"] = "Inzageverzoek van een betrokkene opgesteld (op naam)",
         ["access-log.flags"] = "Signalen van het toegangslog bekeken",
         ["access-log.flags.daily"] = "Dagelijkse signalen van het toegangslog berekend",
+        ["access-log.reviews"] = "Beoordelingen van noodtoegang bekeken",
+        ["access-log.review-read"] = "Noodtoegang ter beoordeling ingezien",
+        ["access-log.review"] = "Noodtoegang beoordeeld",
     };
 
     /// <summary>The operation in Dutch; one without a name here is shown as it is recorded, none as a dash.</summary>
