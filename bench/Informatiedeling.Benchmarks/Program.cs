@@ -8,6 +8,8 @@ using Informatiedeling.Benchmarks.Http;
 //   (options: --callers 8; --rate 1000 or --rate 25%,50% for the fixed-rate phase, a rate or a percentage of the floor's saturation throughput)
 // The retention purge of 10,000 expired cases, likewise: dotnet run -c Release --project bench/Informatiedeling.Benchmarks -- retention
 // The case page against the API read of the same case, likewise: dotnet run -c Release --project bench/Informatiedeling.Benchmarks -- pages
+// The privacy officer's searches of a seeded access log, and the append with and without the search indexes, likewise:
+//   dotnet run -c Release --project bench/Informatiedeling.Benchmarks -- log-search [--records 100000,1000000] [--explain-above 100]
 switch (args)
 {
     case ["accesslog"]:
@@ -18,6 +20,10 @@ switch (args)
         return await FloorHost.RunAsync(floor);
     case ["pages"]:
         return await Informatiedeling.Benchmarks.Pages.PageLoad.RunAsync(Console.Out);
+    case ["log-search", .. var search]:
+        return LogSearchOptions(search) is var (sizes, explain)
+            ? await Informatiedeling.Benchmarks.LogSearch.LogSearchLoad.RunAsync(Console.Out, sizes, explain)
+            : Usage("usage: log-search [--records N[,N...]] [--explain-above MS]  (N: records in the seeded log, at least 1,000; default 1,000,000; the plan of a search slower than MS, default 100, is printed)");
     case ["retention"]:
         return await Informatiedeling.Benchmarks.Retention.RetentionPurgeLoad.RunAsync(Console.Out);
 }
@@ -47,8 +53,46 @@ static (int Callers, IReadOnlyList<OfferedRate> Rates)? HttpOptions(string[] opt
     return (callers, rates);
 }
 
-static int Usage()
+static (IReadOnlyList<int> Sizes, double ExplainAbove)? LogSearchOptions(string[] options)
 {
-    Console.Error.WriteLine("usage: http [--callers N] [--rate R[,R...]]  (R: requests a second, or a percentage such as 50% of the floor's saturation throughput)");
+    var sizes = Informatiedeling.Benchmarks.LogSearch.LogSearchLoad.DefaultSizes;
+    var explain = Informatiedeling.Benchmarks.LogSearch.LogSearchLoad.DefaultExplainAbove;
+    for (var i = 0; i < options.Length; i += 2)
+    {
+        switch (options[i..])
+        {
+            case ["--records", var list, ..]:
+                var parsed = new List<int>();
+                foreach (var part in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    if (!int.TryParse(part.Replace("_", "", StringComparison.Ordinal), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1_000)
+                    {
+                        return null;
+                    }
+
+                    parsed.Add(n);
+                }
+
+                if (parsed.Count == 0)
+                {
+                    return null;
+                }
+
+                sizes = parsed;
+                break;
+            case ["--explain-above", var ms, ..] when double.TryParse(ms, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var e) && e >= 0:
+                explain = e;
+                break;
+            default:
+                return null;
+        }
+    }
+
+    return (sizes, explain);
+}
+
+static int Usage(string text = "usage: http [--callers N] [--rate R[,R...]]  (R: requests a second, or a percentage such as 50% of the floor's saturation throughput)")
+{
+    Console.Error.WriteLine(text);
     return 2;
 }
