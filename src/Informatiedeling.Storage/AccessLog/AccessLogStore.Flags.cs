@@ -31,14 +31,17 @@ public sealed partial class AccessLogStore
     /// <summary>
     /// The rows of <paramref name="selection"/> recorded in [<paramref name="from"/>, <paramref name="before"/>), of
     /// <paramref name="partner"/>'s employees only when given, oldest first, at most <paramref name="limit"/>: the
-    /// query columns only, through the recorded_at index (and the emergency partial index), never a leaf decoded.
+    /// query columns only, within the window's range of seq (<see cref="SeqWindowAsync"/>), never a leaf decoded.
     /// </summary>
     public async Task<IReadOnlyList<FlagRow>> FlagRowsAsync(
         FlagRowSelection selection, DateTimeOffset from, DateTimeOffset before, string? partner, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await _engine.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        var where = new List<string> { "recorded_at >= @from", "recorded_at < @before" };
+        var (lo, hi) = await SeqWindowAsync(connection, from, before, cancellationToken);
+        var where = new List<string> { "seq >= @windowLo", "seq < @windowHi", "recorded_at >= @from", "recorded_at < @before" };
+        AddParameter(command, "windowLo", lo);
+        AddParameter(command, "windowHi", hi);
         AddParameter(command, "from", _engine.Time(from));
         AddParameter(command, "before", _engine.Time(before));
         switch (selection)
@@ -122,6 +125,62 @@ public sealed partial class AccessLogStore
         }
 
         return [.. found.OrderBy(r => r.Seq)];
+    }
+
+    /// <summary>
+    /// How far the commit times of two records may run against their order in the log (the clocks of two hub
+    /// instances, or one stepped back) and a time window still find both: the range of seq a window is read from is
+    /// widened by this much on either side, and the exact times are compared within it.
+    /// </summary>
+    public static readonly TimeSpan ClockMargin = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The range [Lo, Hi) of seq whose records were committed within [<paramref name="from"/> − <see cref="ClockMargin"/>,
+    /// <paramref name="before"/> + <see cref="ClockMargin"/>): found by binary search on the primary key, because the
+    /// log commits in one order under one lock and each record's time is its commit's. About forty lookups of one row,
+    /// whatever the size of the log, instead of an index on the commit time that every append would have to keep.
+    /// </summary>
+    public async Task<(long Lo, long Hi)> SeqWindowAsync(DbConnection connection, DateTimeOffset? from, DateTimeOffset? before, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        long size;
+        await using (var head = connection.CreateCommand())
+        {
+            head.CommandText = "SELECT size FROM access_log_head WHERE id = 1";
+            size = Convert.ToInt64(await head.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
+
+        await using var probe = connection.CreateCommand();
+        probe.CommandText = "SELECT recorded_at FROM access_log WHERE seq = @seq";
+        var seq = probe.CreateParameter();
+        seq.ParameterName = "seq";
+        probe.Parameters.Add(seq);
+
+        async Task<long> FirstAtOrAfterAsync(DateTimeOffset at)
+        {
+            var (low, high) = (0L, size);
+            while (low < high)
+            {
+                var middle = low + ((high - low) / 2);
+                seq.Value = middle;
+                await using var reader = await probe.ExecuteReaderAsync(cancellationToken);
+                // A row not there (the head ran ahead of what this snapshot sees) counts as after.
+                if (!await reader.ReadAsync(cancellationToken) || RecordedAt(reader, 0) >= at)
+                {
+                    high = middle;
+                }
+                else
+                {
+                    low = middle + 1;
+                }
+            }
+
+            return low;
+        }
+
+        var lo = from is { } f && f > DateTimeOffset.MinValue + ClockMargin ? await FirstAtOrAfterAsync(f - ClockMargin) : 0;
+        var hi = before is { } b && b < DateTimeOffset.MaxValue - ClockMargin ? await FirstAtOrAfterAsync(b + ClockMargin) : size;
+        return (lo, Math.Max(lo, hi));
     }
 
     private static string? Text(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -254,7 +254,7 @@ public sealed partial class AccessLogStore : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(query);
         await using var connection = await _engine.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = Select(command, query, "leaf");
+        command.CommandText = await SelectAsync(connection, command, query, "leaf", cancellationToken);
         var found = new List<LoggedRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -274,7 +274,7 @@ public sealed partial class AccessLogStore : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(query);
         await using var connection = await _engine.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = Select(command, query, "seq, leaf, leaf_hash");
+        command.CommandText = await SelectAsync(connection, command, query, "seq, leaf, leaf_hash", cancellationToken);
         var found = new List<StoredLeaf>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -286,10 +286,18 @@ public sealed partial class AccessLogStore : IAsyncDisposable
     }
 
     /// <summary>The SELECT of <paramref name="columns"/> for <paramref name="query"/>, its parameters added to <paramref name="command"/>.</summary>
-    private string Select(DbCommand command, AccessLogQuery query, string columns)
+    private async Task<string> SelectAsync(DbConnection connection, DbCommand command, AccessLogQuery query, string columns, CancellationToken cancellationToken)
     {
         var where = new List<string> { "seq >= @from" };
         AddParameter(command, "from", query.FromSeq);
+        if (query.RecordedFrom is not null || query.RecordedBefore is not null)
+        {
+            // A time window is a range of seq (found on the primary key), then the exact times within it.
+            var (lo, hi) = await SeqWindowAsync(connection, query.RecordedFrom, query.RecordedBefore, cancellationToken);
+            where.Add("seq >= @windowLo AND seq < @windowHi");
+            AddParameter(command, "windowLo", lo);
+            AddParameter(command, "windowHi", hi);
+        }
         if (query.Case is { } c)
         {
             where.Add("case_pseudonym = @case");

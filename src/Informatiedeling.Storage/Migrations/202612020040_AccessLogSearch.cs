@@ -6,9 +6,12 @@ namespace Informatiedeling.Storage.Migrations;
 
 /// <summary>
 /// The privacy officer's searches of the access log (NEN 7513: per client, per employee, per day; by rule, by
-/// emergency), each newest first through an index: the rule and whether the release was an emergency as query columns
-/// beside those there are, and every single-column index replaced by one that ends in the sequence number, so that a
-/// page of the newest records of a case, partner, purpose or kind is read from the index in order, not sorted. The
+/// emergency), each newest first: the rule and whether the release was an emergency as query columns beside those
+/// there are; every single-column index replaced by one that ends in the sequence number, so that a page of the newest
+/// records of a case, partner, purpose or kind is read from the index in order, not sorted; and a partial index of the
+/// few emergency releases. No index on the rule or the commit time: every index costs every append, a day is found as
+/// a range of seq by binary search on the primary key (<c>AccessLogStore.SeqWindowAsync</c>), and a rule is read
+/// walking the newest records back (most rules are common; combine a rare one with a day or a case). The
 /// columns copy what the leaf holds; leaves, leaf hashes and the tree are untouched, and rows written before this
 /// migration keep the new columns empty (NULL): the triggers refuse UPDATE, so they are not backfilled.
 /// </summary>
@@ -35,8 +38,6 @@ public sealed class AccessLogSearch : Migration
 
         migrationBuilder.DropIndex(name: "ix_access_log_kind_decision", table: "access_log");
         migrationBuilder.CreateIndex(name: "ix_access_log_kind_decision_seq", table: "access_log", columns: ["event_kind", "decision", "seq"]);
-        migrationBuilder.CreateIndex(name: "ix_access_log_rule_seq", table: "access_log", columns: ["rule", "seq"]);
-        migrationBuilder.CreateIndex(name: "ix_access_log_recorded_at", table: "access_log", column: "recorded_at");
 
         // Emergency releases are few: a partial index holds only them (the review queue, the emergency flag).
         migrationBuilder.CreateIndex(
@@ -47,8 +48,6 @@ public sealed class AccessLogSearch : Migration
     protected override void Down(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.DropIndex(name: "ix_access_log_emergency_seq", table: "access_log");
-        migrationBuilder.DropIndex(name: "ix_access_log_recorded_at", table: "access_log");
-        migrationBuilder.DropIndex(name: "ix_access_log_rule_seq", table: "access_log");
         migrationBuilder.DropIndex(name: "ix_access_log_kind_decision_seq", table: "access_log");
         migrationBuilder.CreateIndex(name: "ix_access_log_kind_decision", table: "access_log", columns: ["event_kind", "decision"]);
         foreach (var (old, column, name, _) in Replaced)
