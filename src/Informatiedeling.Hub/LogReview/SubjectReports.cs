@@ -42,7 +42,7 @@ internal sealed class SubjectReports(Gate gate, AccessLogStore store, ClientFile
         ["unlawful-access-suspected"] = "vermoeden van onrechtmatige toegang",
     };
 
-    public Task<Results<Ok<SubjectReport>, BadRequestProblem, ForbiddenProblem, NotFoundProblem>> ForCaseAsync(
+    public Task<Results<Ok<SubjectReport>, BadRequestProblem, ForbiddenProblem, NotFoundProblem, ConflictProblem>> ForCaseAsync(
         ClaimsPrincipal user, SubjectReportRequest request, CancellationToken cancellationToken) =>
         ReportAsync(user, ByCase, request.Reason, async (access, problems) =>
         {
@@ -56,7 +56,7 @@ internal sealed class SubjectReports(Gate gate, AccessLogStore store, ClientFile
             return access.Officer!.All && await files.ExistsAsync(pseudonym, cancellationToken) ? [pseudonym] : await WithRecordsAsync(access, [pseudonym], cancellationToken);
         }, cancellationToken);
 
-    public Task<Results<Ok<SubjectReport>, BadRequestProblem, ForbiddenProblem, NotFoundProblem>> ForPersonAsync(
+    public Task<Results<Ok<SubjectReport>, BadRequestProblem, ForbiddenProblem, NotFoundProblem, ConflictProblem>> ForPersonAsync(
         ClaimsPrincipal user, SubjectReportPersonRequest request, CancellationToken cancellationToken) =>
         ReportAsync(user, ByPerson, request.Reason, async (access, _) =>
         {
@@ -64,7 +64,7 @@ internal sealed class SubjectReports(Gate gate, AccessLogStore store, ClientFile
             return access.Officer!.All ? [.. found] : await WithRecordsAsync(access, found, cancellationToken);
         }, cancellationToken);
 
-    private async Task<Results<Ok<SubjectReport>, BadRequestProblem, ForbiddenProblem, NotFoundProblem>> ReportAsync(
+    private async Task<Results<Ok<SubjectReport>, BadRequestProblem, ForbiddenProblem, NotFoundProblem, ConflictProblem>> ReportAsync(
         ClaimsPrincipal user, AccessRoute route, string? reasonText, Func<Access.Access, List<string>, Task<List<CasePseudonym>>> resolve, CancellationToken cancellationToken)
     {
         var (access, refusal) = await gate.EnterAsPrivacyOfficerAsync(user, route, cancellationToken);
@@ -103,7 +103,10 @@ internal sealed class SubjectReports(Gate gate, AccessLogStore store, ClientFile
             new AccessLogQuery { Kind = AccessEventKind.AccessDecision, Cases = cases, Partner = scope.Partner, Limit = MaxAccesses + 1 }, cancellationToken);
         if (leaves.Count > MaxAccesses)
         {
-            throw new InvalidOperationException($"More than {MaxAccesses} accesses to one person's files: the report would be cut short.");
+            // A report cut short would say less than the truth: refused, and recorded, rather than half given.
+            return await gate.ConflictAsync(access, "Too many accesses for one report",
+                string.Create(CultureInfo.InvariantCulture, $"More than {MaxAccesses} accesses to this person's files: export them instead (GET /access-log/export?case=…)."),
+                cancellationToken, subject: subject + ";too-many");
         }
 
         var released = new List<(StoredLeaf Leaf, LoggedRecord Logged)>();
@@ -116,7 +119,17 @@ internal sealed class SubjectReports(Gate gate, AccessLogStore store, ClientFile
             }
         }
 
-        var checkpoint = await CoveringCheckpointAsync(released.Count == 0 ? -1 : released.Max(r => r.Leaf.Seq), cancellationToken);
+        StoredCheckpoint checkpoint;
+        try
+        {
+            checkpoint = await CoveringCheckpointAsync(released.Count == 0 ? -1 : released.Max(r => r.Leaf.Seq), cancellationToken);
+        }
+        catch (CheckpointRefusedException e)
+        {
+            return await gate.ConflictAsync(access, "The log does not extend its last checkpoint",
+                $"The hub refuses to sign its current state ({e.Break.Message}), so the report cannot carry a checkpoint; verify the log.",
+                cancellationToken, subject: subject + ";refused");
+        }
 
         // Every leaf hash up to the checkpoint, to build the tree once: linear in the log's size (see the docs).
         var tree = InclusionProofs.Build(await store.ReadLeafHashesAsync(checkpoint.Size, cancellationToken), checkpoint.Size);
@@ -163,15 +176,21 @@ internal sealed class SubjectReports(Gate gate, AccessLogStore store, ClientFile
         return (await issuer.IssueAsync(cancellationToken)).Checkpoint;
     }
 
-    /// <summary>Those of <paramref name="cases"/> on which an employee of the officer's partner has a record: what a partner's officer may report on.</summary>
+    /// <summary>Those of <paramref name="cases"/> whose data an employee of the officer's partner was given: what a partner's officer may report on.</summary>
     private async Task<List<CasePseudonym>> WithRecordsAsync(Access.Access access, IEnumerable<CasePseudonym> cases, CancellationToken cancellationToken)
     {
         var seen = new List<CasePseudonym>();
         foreach (var c in cases)
         {
-            if ((await store.QueryAsync(new AccessLogQuery { Case = c, Partner = access.Officer!.Partner, Kind = AccessEventKind.AccessDecision, Limit = 1 }, cancellationToken)).Count > 0)
+            // Only a release by the partner's employees counts: a refusal (answered as for a case that does not
+            // exist) or the officer's own reads must not tell the officer that the file exists.
+            foreach (var decision in new[] { AccessDecision.Permit, AccessDecision.Partial })
             {
-                seen.Add(c);
+                if ((await store.QueryAsync(new AccessLogQuery { Case = c, Partner = access.Officer!.Partner, Kind = AccessEventKind.AccessDecision, Decision = decision, Limit = 1 }, cancellationToken)).Count > 0)
+                {
+                    seen.Add(c);
+                    break;
+                }
             }
         }
 

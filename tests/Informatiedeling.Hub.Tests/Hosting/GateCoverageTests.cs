@@ -54,6 +54,7 @@ public sealed class PrivacyOfficerRouteTests
     private static readonly Dictionary<string, object> Bodies = new(StringComparer.Ordinal)
     {
         ["POST /access-log/persons"] = new { fullName = "Iemand Anders", dateOfBirth = "1990-01-01" },
+        ["POST /access-log/subject-report"] = new { fullName = "Iemand Anders", dateOfBirth = "1990-01-01" },
         ["POST /access-log/integrity/consistency"] = new { checkpoint = "informatiedeling.nl/toegangslog\n1\nAAAA\n" },
         ["POST /access-log/reviews/{seq}"] = new { disposition = "justified", note = "Toelichting" },
     };

@@ -128,6 +128,14 @@ public sealed class SubjectReportTests
         {
             Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
         }
+
+        // A refusal of one of its employees, answered as for a case that does not exist, does not make the file found.
+        (await hub.SendAsync("ggd", HttpMethod.Get, $"/cases/{other}")).Dispose();
+        (await hub.SendAsAsync("ggd", "fg-ggd", OwnOfficer, HttpMethod.Get, $"/access-log/records?case={other}")).Dispose();
+        using (var refusedOnly = await hub.SendAsAsync("ggd", "fg-ggd", OwnOfficer, HttpMethod.Get, $"/access-log/subject-report?case={other}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, refusedOnly.StatusCode);
+        }
     }
 
     [Theory]

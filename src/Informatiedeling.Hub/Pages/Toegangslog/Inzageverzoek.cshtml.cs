@@ -64,7 +64,7 @@ internal sealed class InzageverzoekModel(PolicyHolder policy, SubjectReports rep
         return Page();
     }
 
-    private void Show(Microsoft.AspNetCore.Http.HttpResults.Results<Ok<SubjectReport>, BadRequestProblem, ForbiddenProblem, NotFoundProblem> answer)
+    private void Show(Microsoft.AspNetCore.Http.HttpResults.Results<Ok<SubjectReport>, BadRequestProblem, ForbiddenProblem, NotFoundProblem, ConflictProblem> answer)
     {
         switch (answer.Result)
         {
