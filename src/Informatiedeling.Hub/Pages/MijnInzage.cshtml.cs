@@ -14,9 +14,6 @@ namespace Informatiedeling.Hub.Pages;
 /// </summary>
 internal sealed class MijnInzageModel(PolicyHolder policy, MyAccessHistory history) : Web.HubPageModel(policy)
 {
-    private static readonly CultureInfo Dutch = CultureInfo.GetCultureInfo("nl-NL");
-    private static readonly TimeZoneInfo Zone = TimeZoneInfo.TryFindSystemTimeZoneById("Europe/Amsterdam", out var zone) ? zone : TimeZoneInfo.Utc;
-
     [BindProperty(SupportsGet = true, Name = "cursor")]
     public string? Cursor { get; set; }
 
@@ -42,22 +39,14 @@ internal sealed class MijnInzageModel(PolicyHolder policy, MyAccessHistory histo
     }
 
     /// <summary>When, in Dutch and in Dutch time.</summary>
-    public static string When(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).ToString("d MMMM yyyy HH:mm:ss", Dutch);
+    public static string When(DateTimeOffset at) => Web.PageText.When(at);
 
     /// <summary>The instant as a machine reads it, for the <c>time</c> element.</summary>
-    public static string Instant(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+    public static string Instant(DateTimeOffset at) => Web.PageText.Instant(at);
 
     public static string What(string? operation) => Web.OperationNames.What(operation);
 
-    public static string DecisionText(string? decision) => decision switch
-    {
-        "permit" => "toegestaan",
-        "partial" => "deels toegestaan",
-        "deny" => "geweigerd",
-        "error" => "niet verwerkt",
-        null => "—",
-        var other => other,
-    };
+    public static string DecisionText(string? decision) => Web.PageText.DecisionText(decision);
 
     /// <summary>The link to older records: the opaque cursor only.</summary>
     public static string OlderLink(string next) => "/mijn-inzage?cursor=" + Uri.EscapeDataString(next);

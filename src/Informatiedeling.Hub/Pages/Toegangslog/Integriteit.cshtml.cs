@@ -100,9 +100,9 @@ internal sealed class IntegriteitModel(PolicyHolder policy, LogIntegrity integri
     /// <summary>Only the hub's privacy officer starts a verification.</summary>
     public bool MayVerify => Me.PrivacyOfficer;
 
-    public static string When(DateTimeOffset? at) => at is { } a ? TimeZoneInfo.ConvertTime(a, LogCriteria.Zone).ToString("d MMMM yyyy HH:mm:ss", Dutch) : "—";
+    public static string When(DateTimeOffset? at) => at is { } a ? Web.PageText.When(a) : "—";
 
-    public static string Instant(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+    public static string Instant(DateTimeOffset at) => Web.PageText.Instant(at);
 
     public static string Number(long n) => n.ToString("N0", Dutch);
 

@@ -17,8 +17,6 @@ namespace Informatiedeling.Hub.Pages.Toegangslog;
 /// </summary>
 internal sealed class InzageverzoekModel(PolicyHolder policy, SubjectReports reports) : Web.HubPageModel(policy)
 {
-    private static readonly CultureInfo Dutch = CultureInfo.GetCultureInfo("nl-NL");
-
     public SubjectReport? Report { get; private set; }
 
     /// <summary>The report as the API gives it, to keep and verify.</summary>
@@ -82,9 +80,9 @@ internal sealed class InzageverzoekModel(PolicyHolder policy, SubjectReports rep
     private static string? Given(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 
     /// <summary>A date in Dutch and in Dutch time.</summary>
-    public static string When(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, LogCriteria.Zone).ToString("d MMMM yyyy HH:mm", Dutch);
+    public static string When(DateTimeOffset at) => Web.PageText.When(at, seconds: false);
 
-    public static string Instant(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+    public static string Instant(DateTimeOffset at) => Web.PageText.Instant(at);
 
     public static string List(IReadOnlyList<string> items) => items.Count == 0 ? "—" : string.Join(", ", items);
 

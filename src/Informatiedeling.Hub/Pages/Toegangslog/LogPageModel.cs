@@ -14,8 +14,6 @@ namespace Informatiedeling.Hub.Pages.Toegangslog;
 /// </summary>
 internal abstract class LogPageModel(PolicyHolder policy, LogSearch search) : HubPageModel(policy)
 {
-    private static readonly CultureInfo Dutch = CultureInfo.GetCultureInfo("nl-NL");
-
     /// <summary>The member names of the API's problems, in the words of the page's form.</summary>
     private static readonly Dictionary<string, string> Members = new(StringComparer.Ordinal)
     {
@@ -75,23 +73,15 @@ internal abstract class LogPageModel(PolicyHolder policy, LogSearch search) : Hu
     }
 
     /// <summary>When, in Dutch and in Dutch time.</summary>
-    public static string When(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, LogCriteria.Zone).ToString("d MMMM yyyy HH:mm:ss", Dutch);
+    public static string When(DateTimeOffset at) => Web.PageText.When(at);
 
     /// <summary>The instant as a machine reads it, for the <c>time</c> element.</summary>
-    public static string Instant(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+    public static string Instant(DateTimeOffset at) => Web.PageText.Instant(at);
 
     /// <summary>The day (in the Netherlands) of an instant, as the day view's link takes it.</summary>
-    public static string Day(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, LogCriteria.Zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public static string Day(DateTimeOffset at) => Web.PageText.Day(at);
 
-    public static string DecisionText(string? decision) => decision switch
-    {
-        "permit" => "toegestaan",
-        "partial" => "deels toegestaan",
-        "deny" => "geweigerd",
-        "error" => "niet verwerkt",
-        null => "—",
-        var other => other,
-    };
+    public static string DecisionText(string? decision) => Web.PageText.DecisionText(decision);
 
     public static string KindText(string kind) => kind switch
     {

@@ -58,23 +58,15 @@ internal sealed class SignalenModel(PolicyHolder policy, LogFlags flags) : Web.H
     public AccessFlagCount? CountOf(string kind) => Report?.Counts.FirstOrDefault(c => c.Kind == kind);
 
     /// <summary>When, in Dutch and in Dutch time.</summary>
-    public static string When(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, LogCriteria.Zone).ToString("d MMMM yyyy HH:mm", Dutch);
+    public static string When(DateTimeOffset at) => Web.PageText.When(at, seconds: false);
 
     /// <summary>The instant as a machine reads it, for the <c>time</c> element.</summary>
-    public static string Instant(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+    public static string Instant(DateTimeOffset at) => Web.PageText.Instant(at);
 
     /// <summary>A day in the Netherlands, for the window form's date fields.</summary>
-    public static string Day(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, LogCriteria.Zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public static string Day(DateTimeOffset at) => Web.PageText.Day(at);
 
-    public static string DecisionText(string? decision) => decision switch
-    {
-        "permit" => "toegestaan",
-        "partial" => "deels toegestaan",
-        "deny" => "geweigerd",
-        "error" => "niet verwerkt",
-        null => "—",
-        var other => other,
-    };
+    public static string DecisionText(string? decision) => Web.PageText.DecisionText(decision);
 
     /// <summary>The search of one case's records.</summary>
     public static string CaseLink(string pseudonym) => "/toegangslog/zaak/" + Uri.EscapeDataString(pseudonym);
