@@ -249,37 +249,28 @@ public sealed partial class AccessLogStore : IAsyncDisposable
     }
 
     /// <summary>The records matching <paramref name="query"/>, oldest first, or newest first when it asks so.</summary>
-    public async Task<IReadOnlyList<LoggedRecord>> QueryAsync(AccessLogQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        await using var connection = await _engine.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = await SelectAsync(connection, command, query, "leaf", cancellationToken);
-        var found = new List<LoggedRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            found.Add(AccessRecordEncoding.Decode(reader.GetFieldValue<byte[]>(0)));
-        }
-
-        return found;
-    }
+    public Task<IReadOnlyList<LoggedRecord>> QueryAsync(AccessLogQuery query, CancellationToken cancellationToken) =>
+        SelectAsync(query, "leaf", reader => AccessRecordEncoding.Decode(reader.GetFieldValue<byte[]>(0)), cancellationToken);
 
     /// <summary>
     /// The stored leaves matching <paramref name="query"/> as they are (seq, leaf bytes, leaf hash), for proofs that
     /// bind what is shown to what the tree signs: the bytes as written, not a record encoded again.
     /// </summary>
-    public async Task<IReadOnlyList<StoredLeaf>> QueryLeavesAsync(AccessLogQuery query, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoredLeaf>> QueryLeavesAsync(AccessLogQuery query, CancellationToken cancellationToken) =>
+        SelectAsync(query, "seq, leaf, leaf_hash", reader => new StoredLeaf(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2)), cancellationToken);
+
+    /// <summary>The rows matching <paramref name="query"/>, each read by <paramref name="row"/> from <paramref name="columns"/>.</summary>
+    private async Task<IReadOnlyList<T>> SelectAsync<T>(AccessLogQuery query, string columns, Func<DbDataReader, T> row, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var connection = await _engine.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = await SelectAsync(connection, command, query, "seq, leaf, leaf_hash", cancellationToken);
-        var found = new List<StoredLeaf>();
+        command.CommandText = await SelectAsync(connection, command, query, columns, cancellationToken);
+        var found = new List<T>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            found.Add(new StoredLeaf(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2)));
+            found.Add(row(reader));
         }
 
         return found;
