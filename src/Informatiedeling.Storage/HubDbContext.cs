@@ -44,6 +44,10 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
     public DbSet<AccessLogVerificationRow> AccessLogVerifications => Set<AccessLogVerificationRow>();
     public DbSet<AccessLogFlagRunRow> AccessLogFlagRuns => Set<AccessLogFlagRunRow>();
 
+    public DbSet<PolicyProposalRow> PolicyProposals => Set<PolicyProposalRow>();
+
+    public DbSet<PolicyActivationRow> PolicyActivations => Set<PolicyActivationRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<PolicyVersionRow>(e =>
@@ -54,7 +58,9 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
             e.Property(x => x.FirstLoadedAt).HasColumnName("first_loaded_at");
             e.Property(x => x.ConvenantVersion).HasColumnName("convenant_version").HasMaxLength(64);
             e.Property(x => x.Bundle).HasColumnName("bundle");
+            e.Property(x => x.Tests).HasColumnName("tests");
         });
+        MapPolicyAdministration(modelBuilder);
         modelBuilder.Entity<CaseRow>(e =>
         {
             e.ToTable("cases");
@@ -155,6 +161,52 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
         MapEndedSessions(modelBuilder);
         MapVerifications(modelBuilder);
         MapAccessLogFlagRuns(modelBuilder);
+    }
+
+    private static void MapPolicyAdministration(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<PolicyProposalRow>(e =>
+        {
+            e.ToTable("policy_proposals");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            e.Property(x => x.Revision).HasColumnName("revision").IsConcurrencyToken();
+            e.Property(x => x.Status).HasColumnName("status").HasMaxLength(16);
+            e.Property(x => x.Title).HasColumnName("title").HasMaxLength(200);
+            e.Property(x => x.AuthorPartner).HasColumnName("author_partner").HasMaxLength(64);
+            e.Property(x => x.AuthorUser).HasColumnName("author_user").HasMaxLength(256);
+            e.Property(x => x.BaseHash).HasColumnName("base_hash").HasMaxLength(64);
+            e.Property(x => x.ContentHash).HasColumnName("content_hash").HasMaxLength(64);
+            e.Property(x => x.Files).HasColumnName("files");
+            e.Property(x => x.TestsPassed).HasColumnName("tests_passed");
+            e.Property(x => x.Diff).HasColumnName("diff");
+            e.Property(x => x.Widens).HasColumnName("widens");
+            e.Property(x => x.Impact).HasColumnName("impact");
+            e.Property(x => x.ImpactRevision).HasColumnName("impact_revision");
+            e.Property(x => x.DeciderPartner).HasColumnName("decider_partner").HasMaxLength(64);
+            e.Property(x => x.DeciderUser).HasColumnName("decider_user").HasMaxLength(256);
+            e.Property(x => x.ApprovedRevision).HasColumnName("approved_revision");
+            e.Property(x => x.WideningAcknowledged).HasColumnName("widening_acknowledged");
+            e.Property(x => x.Reason).HasColumnName("reason").HasMaxLength(2000);
+            e.Property(x => x.DecidedAt).HasColumnName("decided_at");
+            e.Property(x => x.EffectiveAt).HasColumnName("effective_at");
+            e.Property(x => x.CreatedAt).HasColumnName("created_at");
+            e.Property(x => x.UpdatedAt).HasColumnName("updated_at");
+            e.HasIndex(x => new { x.Status, x.Id }).HasDatabaseName("ix_policy_proposals_status_id");
+        });
+        modelBuilder.Entity<PolicyActivationRow>(e =>
+        {
+            e.ToTable("policy_activations");
+            e.HasKey(x => x.Seq);
+            e.Property(x => x.Seq).HasColumnName("seq").ValueGeneratedNever();
+            e.Property(x => x.ContentHash).HasColumnName("content_hash").HasMaxLength(64);
+            e.Property(x => x.ProposalId).HasColumnName("proposal_id");
+            e.Property(x => x.EffectiveAt).HasColumnName("effective_at");
+            e.Property(x => x.RecordedAt).HasColumnName("recorded_at");
+            e.Property(x => x.ActorPartner).HasColumnName("actor_partner").HasMaxLength(64);
+            e.Property(x => x.ActorUser).HasColumnName("actor_user").HasMaxLength(256);
+            e.HasIndex(x => new { x.EffectiveAt, x.Seq }).HasDatabaseName("ix_policy_activations_effective_seq");
+        });
     }
 
     private static void MapVerifications(ModelBuilder modelBuilder) =>

@@ -44,6 +44,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<RetentionPurge>();
         services.AddSingleton<Sessions.EndedSessionStore>();
         services.AddSingleton<AccessLog.AccessLogVerificationStore>();
+        services.AddSingleton<Policy.PolicyVersionStore>();
         return services;
     }
 

@@ -29,7 +29,8 @@ public sealed class DatabaseMigrateTests
         Assert.Contains("applied 202612020040_AccessLogSearch", first.Output, StringComparison.Ordinal);
         Assert.Contains("applied 202612020070_AccessLogVerifications", first.Output, StringComparison.Ordinal);
         Assert.Contains("applied 202612020060_AccessLogFlagRuns", first.Output, StringComparison.Ordinal);
-        Assert.Contains("schema current (15 migration(s) applied)", first.Output, StringComparison.Ordinal);
+        Assert.Contains("applied 202612020080_PolicyAdministration", first.Output, StringComparison.Ordinal);
+        Assert.Contains("schema current (16 migration(s) applied)", first.Output, StringComparison.Ordinal);
         Assert.Contains("applied 202612020050_AccessReviews", first.Output, StringComparison.Ordinal);
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("schema current (0 migration(s) applied)", second.Output, StringComparison.Ordinal);

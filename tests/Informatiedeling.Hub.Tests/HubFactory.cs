@@ -110,7 +110,6 @@ public sealed class HubFactory : WebApplicationFactory<Program>
             ["Storage:DataDirectory"] = data,
             ["Policy:Convenant"] = RepositoryPaths.Convenant,
             ["Policy:Directory"] = RepositoryPaths.Policies,
-            ["Policy:WatchForChanges"] = "false",
             // The scheduled purge runs only in the tests that are about it (they turn it on).
             ["Retention:Enabled"] = "false",
         };

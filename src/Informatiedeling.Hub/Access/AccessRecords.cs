@@ -61,6 +61,9 @@ internal static class AccessRecords
     /// <summary>The role recorded for a partner's own privacy officer, who reviews that partner's employees.</summary>
     public const string PartnerPrivacyOfficerRole = "partner-privacy-officer";
 
+    /// <summary>The role recorded for the functional administrator, who proposes changes of the sharing rules.</summary>
+    public const string FunctionalAdministratorRole = "functioneel-beheerder";
+
     /// <summary>An access decision (<see cref="AccessEventKind.AccessDecision"/>): on a case, on figures, on a feed; with what a read released.</summary>
     public static AccessRecord Decision(Caller caller, PolicyEngine engine, DateTimeOffset at, AccessEvent e, Release? release = null)
     {
@@ -86,6 +89,10 @@ internal static class AccessRecords
     /// <summary>A read of the access log itself (<see cref="AccessEventKind.LogRead"/>): its parameters as subject, never a personal value.</summary>
     public static AccessRecord LogRead(Caller caller, PolicyEngine engine, DateTimeOffset at, AccessEvent e) =>
         Common(AccessEventKind.LogRead, caller, engine, at, e);
+
+    /// <summary>A step in changing the sharing rules (<see cref="AccessEventKind.PolicyChange"/>): the proposal, revision and version hashes as subject.</summary>
+    public static AccessRecord PolicyChange(Caller caller, PolicyEngine engine, DateTimeOffset at, AccessEvent e) =>
+        Common(AccessEventKind.PolicyChange, caller, engine, at, e);
 
     private static AccessRecord Common(AccessEventKind kind, Caller caller, PolicyEngine engine, DateTimeOffset at, AccessEvent e)
     {

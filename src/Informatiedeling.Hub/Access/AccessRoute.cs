@@ -20,7 +20,8 @@ internal enum StandingScope
 /// a read under a purpose, mere standing, or a route about no case), the kind of access-log record, where standing is
 /// judged, whether the action also needs standing on the case (an action that needs no role of itself, such as adding a
 /// report to an open file), whether only the privacy officer may use it (and whether a partner's own privacy officer
-/// may too, for that partner's employees only), and the title of a 403. Also endpoint
+/// may too, for that partner's employees only), whether the functional administrator may (the sharing rules' routes;
+/// with <see cref="PrivacyOfficerOnly"/> too, either function may), and the title of a 403. Also endpoint
 /// metadata, so that a refused request body is recorded under the same operation and the tests find every route.
 /// </summary>
 internal sealed record AccessRoute(
@@ -31,7 +32,8 @@ internal sealed record AccessRoute(
     string RefusedTitle = "Not allowed on this case",
     bool RequiresStanding = false,
     bool PrivacyOfficerOnly = false,
-    bool PartnerPrivacyOfficers = false);
+    bool PartnerPrivacyOfficers = false,
+    bool FunctionalAdministrators = false);
 
 /// <summary>
 /// Whose accesses a privacy officer entered through the gate may see: every partner's (the hub's privacy officer), or

@@ -10,11 +10,12 @@ namespace Informatiedeling.Hub.Access;
 /// the partner's own (<see cref="PartnerPrivacyOfficer"/>, its own employees' accesses only). Read from the principal
 /// in this one place, for API and pages alike.
 /// </summary>
-internal sealed record Caller(string Partner, PartnerId PartnerId, string? User, bool PrivacyOfficer, bool PartnerPrivacyOfficer = false)
+internal sealed record Caller(string Partner, PartnerId PartnerId, string? User, bool PrivacyOfficer, bool PartnerPrivacyOfficer = false, bool FunctionalAdministrator = false)
 {
     /// <summary>The caller's function as the pages name it.</summary>
     public string FunctionName => PrivacyOfficer ? "Functionaris gegevensbescherming"
         : PartnerPrivacyOfficer ? "Functionaris gegevensbescherming van de eigen organisatie"
+        : FunctionalAdministrator ? "Functioneel beheerder"
         : "Medewerker";
 
     /// <summary>The partner as the access log records it: only a well-formed identifier.</summary>
@@ -24,6 +25,6 @@ internal sealed record Caller(string Partner, PartnerId PartnerId, string? User,
     {
         var partner = principal.PartnerOf() ?? "";
         PartnerId.TryParse(partner, out var id);
-        return new Caller(partner, id, principal.UserOf(), principal.IsPrivacyOfficer(), principal.IsPartnerPrivacyOfficer());
+        return new Caller(partner, id, principal.UserOf(), principal.IsPrivacyOfficer(), principal.IsPartnerPrivacyOfficer(), principal.IsFunctionalAdministrator());
     }
 }

@@ -61,6 +61,46 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
         }));
     }
 
+    /// <summary>
+    /// The sharing rules' routes: the functional administrator where the route allows (<see cref="AccessRoute.FunctionalAdministrators"/>),
+    /// the hub's privacy officer where it allows (<see cref="AccessRoute.PrivacyOfficerOnly"/>), never a partner's own
+    /// privacy officer, whose function concerns its own employees' accesses, not the rules of all. Anyone else is
+    /// refused, and that is recorded. A caller with both functions acts as the one the route needs first: the administrator.
+    /// </summary>
+    public async Task<Entry<Access, ForbiddenProblem>> EnterByFunctionAsync(ClaimsPrincipal user, AccessRoute route, CancellationToken cancellationToken)
+    {
+        if (!route.FunctionalAdministrators && !route.PrivacyOfficerOnly)
+        {
+            throw new InvalidOperationException($"The route '{route.Operation}' is marked for no function.");
+        }
+
+        var access = Enter(user, route);
+        if (route.FunctionalAdministrators && access.Caller.FunctionalAdministrator)
+        {
+            return new(access with { Role = AccessRecords.FunctionalAdministratorRole }, null);
+        }
+
+        if (route.PrivacyOfficerOnly && access.Caller.PrivacyOfficer)
+        {
+            return new(access with { Role = AccessRecords.PrivacyOfficerRole, Officer = OfficerScope.Everyone }, null);
+        }
+
+        NotByFunction(logger, access.Caller.Partner, route.Operation);
+        await RecordAsync(access with { Route = route with { Kind = AccessEventKind.AccessDecision } }, AccessDecision.Deny, null, cancellationToken);
+        var who = (route.FunctionalAdministrators, route.PrivacyOfficerOnly) switch
+        {
+            (true, true) => "the functional administrator (functioneel beheerder) and the privacy officer (functionaris gegevensbescherming)",
+            (true, false) => "the functional administrator (functioneel beheerder)",
+            _ => "the privacy officer (functionaris gegevensbescherming, convenant art. 9.2)",
+        };
+        return new(null, new ForbiddenProblem(new()
+        {
+            Status = StatusCodes.Status403Forbidden,
+            Title = route.FunctionalAdministrators && !route.PrivacyOfficerOnly ? "Only for the functional administrator" : "Only for the privacy officer",
+            Detail = $"This route is for {who} only.",
+        }));
+    }
+
     /// <summary>An action on no case yet (taking in a report): decided in <paramref name="step"/> of an open case, without a role.</summary>
     public async Task<Entry<Access, Refusal>> EnterNewCaseAsync(ClaimsPrincipal user, AccessRoute route, string step, CancellationToken cancellationToken)
     {
@@ -197,6 +237,7 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
         var record = access.Route.Kind switch
         {
             AccessEventKind.LegalHold => AccessRecords.LegalHold(access.Caller, access.Engine, at, e),
+            AccessEventKind.PolicyChange => AccessRecords.PolicyChange(access.Caller, access.Engine, at, e),
             AccessEventKind.LogRead when decision == AccessDecision.Permit => AccessRecords.LogRead(access.Caller, access.Engine, at, e),
             _ => AccessRecords.Decision(access.Caller, access.Engine, at, e, release),
         };
@@ -352,6 +393,9 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
 
         return null;
     }
+
+    [LoggerMessage(6005, LogLevel.Warning, "A request by {Partner} for the sharing rules' route {Operation} was refused: the caller has not the function it needs")]
+    private static partial void NotByFunction(ILogger logger, string partner, string operation);
 
     [LoggerMessage(6004, LogLevel.Warning, "A request by {Partner} for the privacy officer's route {Operation} was refused: the caller is not the privacy officer")]
     private static partial void NotPrivacyOfficer(ILogger logger, string partner, string operation);

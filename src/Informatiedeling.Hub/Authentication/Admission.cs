@@ -110,6 +110,11 @@ internal static class Admission
             return PartnerClaims.PrivacyOfficer;
         }
 
+        if (!string.IsNullOrEmpty(claims.FunctionalAdministrator) && string.Equals(function, claims.FunctionalAdministrator, StringComparison.Ordinal))
+        {
+            return PartnerClaims.FunctionalAdministrator;
+        }
+
         return !string.IsNullOrEmpty(claims.PartnerPrivacyOfficer) && string.Equals(function, claims.PartnerPrivacyOfficer, StringComparison.Ordinal)
             ? PartnerClaims.PartnerPrivacyOfficer
             : null;

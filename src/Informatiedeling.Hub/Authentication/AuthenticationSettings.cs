@@ -63,6 +63,14 @@ public sealed class TrustedIssuer
     /// </summary>
     public string? PartnerPrivacyOfficerFunction { get; set; } = PartnerClaims.PartnerPrivacyOfficer;
 
+    /// <summary>
+    /// The value of <see cref="FunctionClaim"/> that makes a user a functional administrator (functioneel beheerder), who
+    /// proposes changes to the sharing rules (<c>/policy/proposals</c>). None by default: set it (e.g.
+    /// <c>functioneel-beheerder</c>) only for the provider of the organisation that administers the hub. A proposal takes
+    /// effect only once a privacy officer who is not its author approved it.
+    /// </summary>
+    public string? FunctionalAdministratorFunction { get; set; }
+
     /// <summary>The partners this issuer may assert. Required: an issuer that may assert anyone is a single point of failure.</summary>
     [MinLength(1)]
     public List<string> Partners { get; set; } = [];

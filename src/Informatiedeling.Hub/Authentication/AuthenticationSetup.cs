@@ -89,7 +89,7 @@ internal static partial class AuthenticationSetup
 
     private static IssuerClaims Claims(TrustedIssuer issuer) =>
         new(issuer.UserClaim, issuer.PartnerClaim, string.IsNullOrWhiteSpace(issuer.FunctionClaim) ? null : issuer.FunctionClaim,
-            issuer.PrivacyOfficerFunction, issuer.PartnerPrivacyOfficerFunction);
+            issuer.PrivacyOfficerFunction, issuer.PartnerPrivacyOfficerFunction, issuer.FunctionalAdministratorFunction);
 
     private static TokenValidationParameters Strict(string issuer, string audience, TimeSpan skew) => new()
     {
@@ -210,12 +210,14 @@ internal static partial class AuthenticationSetup
                 { Audience.Length: 0 } => "has no Audience",
                 { Partners.Count: 0 } => "lists no Partners it may assert",
                 { RequireHttpsMetadata: true } when !issuer.Issuer.StartsWith("https://", StringComparison.Ordinal) => "is not https (set RequireHttpsMetadata false only for a loopback test provider)",
-                _ when Blank(issuer.FunctionClaim) || Blank(issuer.PrivacyOfficerFunction) || Blank(issuer.PartnerPrivacyOfficerFunction) =>
-                    "has a FunctionClaim, PrivacyOfficerFunction or PartnerPrivacyOfficerFunction of white space only (leave it out or empty to switch it off)",
+                _ when Blank(issuer.FunctionClaim) || Blank(issuer.PrivacyOfficerFunction) || Blank(issuer.PartnerPrivacyOfficerFunction) || Blank(issuer.FunctionalAdministratorFunction) =>
+                    "has a FunctionClaim, PrivacyOfficerFunction, PartnerPrivacyOfficerFunction or FunctionalAdministratorFunction of white space only (leave it out or empty to switch it off)",
                 { FunctionClaim: { Length: > 0 } claim } when claim == issuer.UserClaim || claim == issuer.PartnerClaim || claim.StartsWith(Admission.HubNamespace, StringComparison.OrdinalIgnoreCase) =>
                     "names as FunctionClaim its user or partner claim, or a claim of the hub's own namespace",
                 { PrivacyOfficerFunction: { Length: > 0 } hub } when hub == issuer.PartnerPrivacyOfficerFunction =>
                     "gives the hub's privacy officer and a partner's own privacy officer the same function value",
+                { FunctionalAdministratorFunction: { Length: > 0 } admin } when admin == issuer.PrivacyOfficerFunction || admin == issuer.PartnerPrivacyOfficerFunction =>
+                    "gives the functional administrator the same function value as a privacy officer: the one who proposes a rule change cannot be the one who approves it",
                 _ => null,
             };
             if (problem is not null)
@@ -248,5 +250,5 @@ internal static partial class AuthenticationSetup
     }
 
     /// <summary>Which claims of an issuer's tokens name the user, the partner and (when it may assert one) the function.</summary>
-    internal sealed record IssuerClaims(string User, string Partner, string? Function, string? PrivacyOfficer, string? PartnerPrivacyOfficer);
+    internal sealed record IssuerClaims(string User, string Partner, string? Function, string? PrivacyOfficer, string? PartnerPrivacyOfficer, string? FunctionalAdministrator = null);
 }

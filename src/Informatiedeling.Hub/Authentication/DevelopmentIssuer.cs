@@ -15,7 +15,7 @@ public sealed class DevelopmentIssuer : IDisposable
     public const string Audience = "urn:informatiedeling";
 
     /// <summary>The claims of its tokens: <c>sub</c>, <c>partner</c> and <c>function</c>.</summary>
-    internal static readonly AuthenticationSetup.IssuerClaims Claims = new("sub", "partner", "function", PartnerClaims.PrivacyOfficer, PartnerClaims.PartnerPrivacyOfficer);
+    internal static readonly AuthenticationSetup.IssuerClaims Claims = new("sub", "partner", "function", PartnerClaims.PrivacyOfficer, PartnerClaims.PartnerPrivacyOfficer, PartnerClaims.FunctionalAdministrator);
 
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly TimeProvider _time;

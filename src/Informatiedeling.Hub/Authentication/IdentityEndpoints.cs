@@ -36,7 +36,7 @@ internal static class IdentityEndpoints
                     {
                         await audit.RecordAsync(http, http.GetEndpoint(), http.Request.RouteValues, http.RequestAborted);
                         return Problems.BadRequest(
-                            "Unknown function", $"The hub knows the functions '{PartnerClaims.PrivacyOfficer}' and '{PartnerClaims.PartnerPrivacyOfficer}' only.");
+                            "Unknown function", $"The hub knows the functions '{PartnerClaims.PrivacyOfficer}', '{PartnerClaims.PartnerPrivacyOfficer}' and '{PartnerClaims.FunctionalAdministrator}' only.");
                     }
 
                     var lifetime = TimeSpan.FromHours(1);

@@ -21,6 +21,12 @@ public static class PartnerClaims
     /// <summary>A partner's own privacy officer: reviews what that partner's employees did (NEN 7513), nothing of other partners.</summary>
     public const string PartnerPrivacyOfficer = "partner-privacy-officer";
 
+    /// <summary>
+    /// The functional administrator (functioneel beheerder): proposes changes to the sharing rules, which take effect only
+    /// after a privacy officer who is not the author approves them.
+    /// </summary>
+    public const string FunctionalAdministrator = "functioneel-beheerder";
+
     public static string? PartnerOf(this ClaimsPrincipal principal) => principal.FindFirst(Partner)?.Value;
 
     public static string? UserOf(this ClaimsPrincipal principal) => principal.FindFirst(User)?.Value;
@@ -31,6 +37,8 @@ public static class PartnerClaims
 
     public static bool IsPartnerPrivacyOfficer(this ClaimsPrincipal principal) => principal.HasClaim(Function, PartnerPrivacyOfficer);
 
+    public static bool IsFunctionalAdministrator(this ClaimsPrincipal principal) => principal.HasClaim(Function, FunctionalAdministrator);
+
     /// <summary>Whether <paramref name="function"/> is one the hub knows.</summary>
-    public static bool IsKnownFunction(string? function) => function is PrivacyOfficer or PartnerPrivacyOfficer;
+    public static bool IsKnownFunction(string? function) => function is PrivacyOfficer or PartnerPrivacyOfficer or FunctionalAdministrator;
 }

@@ -6,7 +6,7 @@ namespace Informatiedeling.Hub.Health;
 
 /// <summary>
 /// Ready only with a policy set in force: without one every request would be denied. Degraded (still serving, on the
-/// set in force) when the files on disk were changed and refused, with each problem's file, line and column.
+/// set in force) when the version activated in the database could not be loaded here, with each problem.
 /// </summary>
 internal sealed class PolicyReadyCheck(PolicyHolder holder, PolicyRefusal refusal) : IHealthCheck
 {
@@ -24,8 +24,8 @@ internal sealed class PolicyReadyCheck(PolicyHolder holder, PolicyRefusal refusa
         }
 
         return Task.FromResult(HealthCheckResult.Degraded(
-            $"policy set {inForce} stays in force: the policy files on disk were refused at {refused.At:O} ({refused.Problems.Count} problem(s)); " +
-            "fix them or run 'infodeel policy lint'",
+            $"policy set {inForce} stays in force: the version activated in the database was refused here at {refused.At:O} ({refused.Problems.Count} problem(s)); " +
+            "check that every instance has the same convenant",
             data: new Dictionary<string, object> { ["inForce"] = holder.Current.Set.ContentHash, ["refused"] = refused.Problems }));
     }
 }

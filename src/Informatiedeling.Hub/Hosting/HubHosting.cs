@@ -5,6 +5,7 @@ using Informatiedeling.Hub.Health;
 using Informatiedeling.Hub.LogReview;
 using Informatiedeling.Hub.Monitoring;
 using Informatiedeling.Hub.Policy;
+using Informatiedeling.Hub.PolicyAdministration;
 using Informatiedeling.Hub.Retention;
 using Informatiedeling.Hub.Web;
 using Informatiedeling.Policy;
@@ -52,6 +53,7 @@ internal static class HubHosting
         builder.Services.AddSingleton<CaseBroker>();
         builder.Services.AddCaseLifecycle();
         builder.Services.AddLogReview();
+        builder.Services.AddPolicyAdministration();
         builder.Services.AddRetentionApi();
         builder.Services.AddHubPages(builder.Environment);
         builder.Services.AddHealthChecks()
@@ -71,7 +73,7 @@ internal static class HubHosting
         builder.Services.TryAddSingleton<PolicyHolder>();
         builder.Services.AddSingleton<PolicyRefusal>();
         builder.Services.AddSingleton<PolicyLoading>();
-        builder.Services.AddHostedService<PolicyWatcher>();
+        builder.Services.AddHostedService<PolicySync>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
@@ -112,6 +114,7 @@ internal static class HubHosting
         app.MapSubjectReportEndpoints();
         app.MapLogFlagsEndpoints();
         app.MapReviewEndpoints();
+        app.MapPolicyEndpoints();
         app.MapRazorPages();
         return app;
     }

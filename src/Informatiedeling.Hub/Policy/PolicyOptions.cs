@@ -13,6 +13,13 @@ public sealed class PolicyOptions
     [Required]
     public string Directory { get; set; } = Path.Combine(AppContext.BaseDirectory, "policies");
 
-    /// <summary>Reload the rules when a policy file changes (a refused change keeps the set in force).</summary>
-    public bool WatchForChanges { get; set; } = true;
+    /// <summary>
+    /// How often an instance looks which version is in force: all instances switch within this time of an activation
+    /// taking effect. The folder above is read only to give an empty database its first version.
+    /// </summary>
+    public TimeSpan SyncInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many days of recorded decisions a proposal's impact replays.</summary>
+    [Range(1, 3660)]
+    public int ReplayDays { get; set; } = 90;
 }

@@ -1,9 +1,9 @@
 namespace Informatiedeling.Hub.Policy;
 
 /// <summary>
-/// The last change of the policy files that was refused while an older set stays in force, until a later change
-/// loads. Readiness shows it: otherwise an administrator who saved a broken file sees it only in the server log,
-/// and believes the new rules apply.
+/// The last activated version this instance could not load while an older set stays in force, until a later one
+/// loads. Readiness shows it: otherwise the instance would decide under other rules than the rest, and only the server
+/// log would say so.
 /// </summary>
 internal sealed class PolicyRefusal
 {
@@ -16,5 +16,5 @@ internal sealed class PolicyRefusal
     public void Cleared() => _last = null;
 }
 
-/// <summary>When a change was refused and why: each problem as <c>file:line:column: error code: message</c>, the file by name.</summary>
+/// <summary>When a version was refused and why: each problem as <c>file:line:column: error code: message</c>.</summary>
 internal sealed record RefusedChange(DateTimeOffset At, IReadOnlyList<string> Problems);

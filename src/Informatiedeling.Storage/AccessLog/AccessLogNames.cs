@@ -17,6 +17,7 @@ public static class AccessLogNames
         AccessEventKind.LegalHold => "legal-hold",
         AccessEventKind.LogRead => "log-read",
         AccessEventKind.LogResumed => "log-resumed",
+        AccessEventKind.PolicyChange => "policy-change",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown event kind."),
     };
 

@@ -14,4 +14,7 @@ public sealed class PolicyVersionRow
 
     /// <summary>The canonical bundle of the convenant and policy files (no personal data).</summary>
     public required string Bundle { get; init; }
+
+    /// <summary>The policy tests that came with the version, as a JSON object of file name to text; none for versions stored before.</summary>
+    public string? Tests { get; init; }
 }

@@ -53,6 +53,21 @@ internal sealed class CaseHub : IAsyncDisposable
             : await HubFactory.OnPostgresAsync(extra: settings, environment: "Development", clock: clock));
     }
 
+    /// <summary>The case API on a hub made otherwise (another instance on a shared database, say); the factory's settings must enable the development issuer.</summary>
+    public static CaseHub On(HubFactory factory) => new(factory);
+
+    /// <summary>The settings that enable the development issuer, for a factory made outside <see cref="StartAsync"/>.</summary>
+    public static Dictionary<string, string?> WithDevelopmentIssuer(IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>(DevelopmentIssuer);
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
     /// <summary>A token for the partner, minted once (before a test moves the hub's clock, tokens are checked against the real one).</summary>
     public async Task<string> TokenAsync(string partner)
     {

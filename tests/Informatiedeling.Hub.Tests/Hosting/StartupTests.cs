@@ -40,7 +40,7 @@ public sealed class StartupTests
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         Assert.Equal(1, await db.PolicyVersions.CountAsync());
         Assert.Equal(db.Database.GetMigrations().Order(StringComparer.Ordinal), (await db.Database.GetAppliedMigrationsAsync()).Order(StringComparer.Ordinal));
-        Assert.Equal(14, db.Database.GetMigrations().Count());
+        Assert.Equal(15, db.Database.GetMigrations().Count());
     }
 
     [Fact]

@@ -19,6 +19,9 @@ public enum AccessEventKind : byte
 
     /// <summary>The log commits again after failed commits: written by the probe that found it so.</summary>
     LogResumed = 10,
+
+    /// <summary>A step in changing the sharing rules: proposed, validated, replayed, approved, rejected (activation is <see cref="PolicyPublished"/>).</summary>
+    PolicyChange = 11,
 }
 
 /// <summary>The outcome of an access decision; <see cref="None"/> for administrative events.</summary>

@@ -95,6 +95,7 @@ internal abstract class LogPageModel(PolicyHolder policy, LogSearch search) : Hu
         "legal-hold" => "bewaarplicht",
         "log-read" => "toegangslog ingezien",
         "log-resumed" => "toegangslog hervat",
+        "policy-change" => "wijziging van de deelregels",
         var other => other,
     };
 

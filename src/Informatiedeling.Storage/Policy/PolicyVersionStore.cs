@@ -1,0 +1,104 @@
+using Informatiedeling.Policy;
+using Microsoft.EntityFrameworkCore;
+
+namespace Informatiedeling.Storage.Policy;
+
+/// <summary>
+/// The policy versions and their activations, as every hub instance on the database shares them: which version is in
+/// force at a moment (the activation with the latest effective moment not after it), each version's bundle and tests,
+/// and new activations, numbered so that two instances cannot write the same one.
+/// </summary>
+public sealed class PolicyVersionStore(IDbContextFactory<HubDbContext> factory)
+{
+    /// <summary>The activation in force at <paramref name="at"/>, or none for a database that never had one.</summary>
+    public async Task<PolicyActivationRow?> InForceAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var ms = at.ToUnixTimeMilliseconds();
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.PolicyActivations.AsNoTracking()
+            .Where(a => a.EffectiveAt <= ms)
+            .OrderByDescending(a => a.EffectiveAt).ThenByDescending(a => a.Seq)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Every activation, newest first: the history of what was in force, and what is scheduled.</summary>
+    public async Task<IReadOnlyList<PolicyActivationRow>> ActivationsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.PolicyActivations.AsNoTracking().OrderByDescending(a => a.Seq).ToListAsync(cancellationToken);
+    }
+
+    public async Task<PolicyVersionRow?> VersionAsync(string contentHash, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.PolicyVersions.AsNoTracking().FirstOrDefaultAsync(v => v.ContentHash == contentHash, cancellationToken);
+    }
+
+    /// <summary>The versions ever stored, without their bundles, newest first.</summary>
+    public async Task<IReadOnlyList<PolicyVersionRow>> VersionsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.PolicyVersions.AsNoTracking()
+            .Select(v => new { v.ContentHash, v.FirstLoadedAt, v.ConvenantVersion })
+            .ToListAsync(cancellationToken);
+        return [.. rows.OrderByDescending(v => v.FirstLoadedAt)
+            .Select(v => new PolicyVersionRow { ContentHash = v.ContentHash, FirstLoadedAt = v.FirstLoadedAt, ConvenantVersion = v.ConvenantVersion, Bundle = "" })];
+    }
+
+    /// <summary>Stores <paramref name="set"/> (and its tests) unless a version of that hash is stored already.</summary>
+    public async Task StoreAsync(PolicySet set, string? tests, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        if (await db.PolicyVersions.AnyAsync(v => v.ContentHash == set.ContentHash, cancellationToken))
+        {
+            return;
+        }
+
+        db.PolicyVersions.Add(new PolicyVersionRow
+        {
+            ContentHash = set.ContentHash, FirstLoadedAt = at, ConvenantVersion = set.Vocabulary.ConvenantVersion, Bundle = set.Bundle, Tests = tests,
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance stored the same version at the same moment: it is stored.
+        }
+    }
+
+    /// <summary>
+    /// Adds the next activation, or, with <paramref name="onlyFirst"/>, the first one only if there is none yet (the
+    /// shipped set of an empty database). Returns the activation written, or none when another instance wrote the
+    /// first one (or the same next number) before.
+    /// </summary>
+    public async Task<PolicyActivationRow?> ActivateAsync(
+        string contentHash, long? proposalId, DateTimeOffset effectiveAt, DateTimeOffset at, string actorPartner, string actorUser, bool onlyFirst,
+        CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var last = await db.PolicyActivations.MaxAsync(a => (long?)a.Seq, cancellationToken) ?? 0;
+        if (onlyFirst && last > 0)
+        {
+            return null;
+        }
+
+        var row = new PolicyActivationRow
+        {
+            Seq = last + 1, ContentHash = contentHash, ProposalId = proposalId, EffectiveAt = effectiveAt.ToUnixTimeMilliseconds(),
+            RecordedAt = at.ToUnixTimeMilliseconds(), ActorPartner = actorPartner, ActorUser = actorUser,
+        };
+        db.PolicyActivations.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return row;
+        }
+        catch (DbUpdateException)
+        {
+            // The number was taken by another instance's activation in the meantime.
+            return null;
+        }
+    }
+}
