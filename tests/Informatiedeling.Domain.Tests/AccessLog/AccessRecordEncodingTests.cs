@@ -44,6 +44,7 @@ public sealed class AccessRecordEncodingTests
             CaseStatus = AccessRecord.OpenStatus,
             InvitedUntil = At.AddDays(14),
             JustificationGiven = true,
+            Basis = DecisionBasis.Purpose,
         };
 
         var leaf = AccessRecordEncoding.Encode(42, At, record);
@@ -63,6 +64,7 @@ public sealed class AccessRecordEncodingTests
         Assert.Equal(AccessRecord.OpenStatus, back.Record.CaseStatus);
         Assert.Equal(At.AddDays(14), back.Record.InvitedUntil);
         Assert.True(back.Record.JustificationGiven);
+        Assert.Equal(DecisionBasis.Purpose, back.Record.Basis);
         Assert.Equal(record.Case, back.Record.Case);
         Assert.Equal(["persoon.achternaam", "persoon.adres"], back.Record.FieldsReleased);
         Assert.Equal(record.TraceId, back.Record.TraceId);
@@ -135,7 +137,11 @@ public sealed class AccessRecordEncodingTests
         }
 
         Assert.Equal(AccessRecordEncoding.Version1, AccessRecordEncoding.Encode(AccessRecordEncoding.Version1, 0, At, record)[0]);
-        Assert.Throws<ArgumentException>(() => AccessRecordEncoding.Encode(3, 0, At, record));
+        Assert.Throws<ArgumentException>(() => AccessRecordEncoding.Encode(4, 0, At, record));
+
+        // Nor can version 1 or 2 hold a basis.
+        Assert.Throws<ArgumentException>(() => AccessRecordEncoding.Encode(AccessRecordEncoding.Version1, 0, At, record with { Basis = DecisionBasis.Standing }));
+        Assert.Throws<ArgumentException>(() => AccessRecordEncoding.Encode(AccessRecordEncoding.Version2, 0, At, record with { Basis = DecisionBasis.Standing }));
         Assert.Throws<ArgumentException>(() => AccessRecordEncoding.Encode(0, At, record with { CaseStatus = "gesloten" }));
     }
 
@@ -143,15 +149,15 @@ public sealed class AccessRecordEncodingTests
     public void Version_2_round_trips_none_and_some_of_the_decision_inputs()
     {
         var none = Minimal();
-        var noneLeaf = AccessRecordEncoding.Encode(7, At, none);
+        var noneLeaf = AccessRecordEncoding.Encode(AccessRecordEncoding.Version2, 7, At, none);
 
         // The version-1 layout, then step and case status as none, no invitation, no justification.
         var expectedTail = Convert.FromHexString("FFFFFFFF" + "FFFFFFFF" + "00" + "00");
-        Assert.Equal(AccessRecordEncoding.Version, noneLeaf[0]);
+        Assert.Equal(AccessRecordEncoding.Version2, noneLeaf[0]);
         Assert.Equal(AccessRecordEncoding.Encode(AccessRecordEncoding.Version1, 7, At, none)[1..], noneLeaf[1..^expectedTail.Length]);
         Assert.Equal(expectedTail, noneLeaf[^expectedTail.Length..]);
         var back = AccessRecordEncoding.Decode(noneLeaf);
-        Assert.Equal(AccessRecordEncoding.Version, back.EncodingVersion);
+        Assert.Equal(AccessRecordEncoding.Version2, back.EncodingVersion);
         Assert.Null(back.Record.Step);
         Assert.Null(back.Record.CaseStatus);
         Assert.Null(back.Record.InvitedUntil);
@@ -161,7 +167,7 @@ public sealed class AccessRecordEncodingTests
         // An invitation's end is kept to the tick, whatever offset it was given in.
         var until = new DateTimeOffset(2026, 12, 1, 23, 59, 59, TimeSpan.FromHours(1)).AddTicks(1);
         var some = none with { Step = "nazorg", CaseStatus = AccessRecord.ClosedStatus, InvitedUntil = until };
-        var someLeaf = AccessRecordEncoding.Encode(7, At, some);
+        var someLeaf = AccessRecordEncoding.Encode(AccessRecordEncoding.Version2, 7, At, some);
         var tail = Convert.FromHexString("00000006" + Convert.ToHexString("nazorg"u8) + "00000006" + Convert.ToHexString("closed"u8) + "01" + until.UtcTicks.ToString("X16", System.Globalization.CultureInfo.InvariantCulture) + "00");
         Assert.Equal(tail, someLeaf[^tail.Length..]);
         back = AccessRecordEncoding.Decode(someLeaf);
@@ -172,7 +178,7 @@ public sealed class AccessRecordEncodingTests
         Assert.False(back.Record.JustificationGiven);
         Assert.Equal(someLeaf, AccessRecordEncoding.Encode(back));
 
-        var given = AccessRecordEncoding.Decode(AccessRecordEncoding.Encode(7, At, none with { JustificationGiven = true }));
+        var given = AccessRecordEncoding.Decode(AccessRecordEncoding.Encode(AccessRecordEncoding.Version2, 7, At, none with { JustificationGiven = true }));
         Assert.True(given.Record.JustificationGiven);
         Assert.Null(given.Record.InvitedUntil);
     }
@@ -180,7 +186,7 @@ public sealed class AccessRecordEncodingTests
     [Fact]
     public void Non_canonical_version_2_bytes_are_refused()
     {
-        var leaf = AccessRecordEncoding.Encode(7, At, Minimal() with { CaseStatus = AccessRecord.OpenStatus, InvitedUntil = At });
+        var leaf = AccessRecordEncoding.Encode(AccessRecordEncoding.Version2, 7, At, Minimal() with { CaseStatus = AccessRecord.OpenStatus, InvitedUntil = At });
         var flagAt = leaf.Length - 1;
         var presenceAt = leaf.Length - 1 - 8 - 1;
         Assert.Equal(1, leaf[presenceAt]);
@@ -192,7 +198,7 @@ public sealed class AccessRecordEncodingTests
         Assert.Throws<FormatException>(() => AccessRecordEncoding.Decode(leaf.AsSpan(0, leaf.Length - 1)));
 
         // "none" for the invitation is the presence byte alone: eight zero ticks after it are bytes too many.
-        var none = AccessRecordEncoding.Encode(7, At, Minimal());
+        var none = AccessRecordEncoding.Encode(AccessRecordEncoding.Version2, 7, At, Minimal());
         Assert.Throws<FormatException>(() => AccessRecordEncoding.Decode([.. none[..^1], .. new byte[8], none[^1]]));
 
         // Ticks no instant has.
@@ -206,11 +212,59 @@ public sealed class AccessRecordEncodingTests
 
         // A version-2 tail on a leaf that says version 1.
         Assert.Throws<FormatException>(() => AccessRecordEncoding.Decode(With(leaf, 0, AccessRecordEncoding.Version1)));
-        Assert.Throws<FormatException>(() => AccessRecordEncoding.Decode(With(leaf, 0, 3)));
-        Assert.False(AccessRecordEncoding.TryReadSeq(With(leaf, 0, 3), out _));
+        // A version-2 leaf that says version 3 lacks the basis; no version 4 exists.
+        Assert.Throws<FormatException>(() => AccessRecordEncoding.Decode(With(leaf, 0, AccessRecordEncoding.Version3)));
+        Assert.Throws<FormatException>(() => AccessRecordEncoding.Decode(With(leaf, 0, 4)));
+        Assert.False(AccessRecordEncoding.TryReadSeq(With(leaf, 0, 4), out _));
 
         // Invalid UTF-8 would decode to a replacement character and re-encode to other bytes.
         Assert.Throws<FormatException>(() => AccessRecordEncoding.Decode(With(leaf, statusAt, 0xFF)));
+    }
+
+    [Fact]
+    public void Version_3_is_version_2_and_the_basis()
+    {
+        var record = Minimal() with { Step = "analyse", CaseStatus = AccessRecord.OpenStatus };
+        var v2 = AccessRecordEncoding.Encode(AccessRecordEncoding.Version2, 7, At, record);
+        foreach (var basis in new string?[] { null, DecisionBasis.Purpose, DecisionBasis.Action("stap-afronden", needsStanding: true) })
+        {
+            var leaf = AccessRecordEncoding.Encode(7, At, record with { Basis = basis });
+            Assert.Equal(AccessRecordEncoding.Version3, leaf[0]);
+            var tail = basis is null ? Convert.FromHexString("FFFFFFFF") : [.. Convert.FromHexString(basis.Length.ToString("X8", System.Globalization.CultureInfo.InvariantCulture)), .. System.Text.Encoding.UTF8.GetBytes(basis)];
+            Assert.Equal(v2[1..], leaf[1..^tail.Length]);
+            Assert.Equal(tail, leaf[^tail.Length..]);
+
+            var back = AccessRecordEncoding.Decode(leaf);
+            Assert.Equal(AccessRecordEncoding.Version3, back.EncodingVersion);
+            Assert.Equal(basis, back.Record.Basis);
+            Assert.Equal(leaf, AccessRecordEncoding.Encode(back));
+            Assert.Throws<FormatException>(() => AccessRecordEncoding.Decode(leaf.AsSpan(0, leaf.Length - 1)));
+            Assert.Throws<FormatException>(() => AccessRecordEncoding.Decode([.. leaf, 0]));
+        }
+
+        // A version-2 leaf decodes without a basis and re-encodes, in its own version, to the same bytes.
+        var old = AccessRecordEncoding.Decode(v2);
+        Assert.Equal(AccessRecordEncoding.Version2, old.EncodingVersion);
+        Assert.Null(old.Record.Basis);
+        Assert.Equal(v2, AccessRecordEncoding.Encode(old));
+    }
+
+    [Fact]
+    public void A_basis_reads_back_as_it_was_spelled_and_an_unknown_spelling_is_none()
+    {
+        Assert.Equal(new ParsedBasis(DecisionBasisKind.Purpose), DecisionBasis.Parse(DecisionBasis.Purpose));
+        Assert.Equal(new ParsedBasis(DecisionBasisKind.Figures), DecisionBasis.Parse(DecisionBasis.Figures));
+        Assert.Equal(new ParsedBasis(DecisionBasisKind.Standing), DecisionBasis.Parse(DecisionBasis.Standing));
+        Assert.Equal("action:bewaarplicht-vastleggen;any-step", DecisionBasis.Action("bewaarplicht-vastleggen", anyStep: true));
+        Assert.Equal(new ParsedBasis(DecisionBasisKind.Action, "melding-aannemen", NewCase: true), DecisionBasis.Parse(DecisionBasis.Action("melding-aannemen", newCase: true)));
+        Assert.Equal(new ParsedBasis(DecisionBasisKind.Action, "melding-aannemen", NeedsStanding: true), DecisionBasis.Parse("action:melding-aannemen;standing"));
+        Assert.Equal(new ParsedBasis(DecisionBasisKind.Action, "a", true, true, true), DecisionBasis.Parse(DecisionBasis.Action("a", true, true, true)));
+        foreach (var unknown in new[] { "", "Purpose", "action:", "action:a;standing;standing", "action:a;other", "read" })
+        {
+            Assert.Equal(DecisionBasisKind.None, DecisionBasis.Parse(unknown).Kind);
+        }
+
+        Assert.Equal(DecisionBasisKind.None, DecisionBasis.Parse(null).Kind);
     }
 
     private static AccessRecord Minimal() => new()

@@ -140,6 +140,14 @@ public sealed record AccessRecord
     public bool JustificationGiven { get; init; }
 
     /// <summary>
+    /// What the engine decided in this record, so that a replay can decide it again from the record alone: a read under
+    /// a purpose, aggregated figures, mere standing or an action, as <see cref="DecisionBasis"/> spells them. None for every record that is not the engine's
+    /// decision (an error, a conflict, a refusal by a later rule, no case found, a log read, an administrative event).
+    /// Recorded from encoding version 3 on.
+    /// </summary>
+    public string? Basis { get; init; }
+
+    /// <summary>
     /// An administrative event (policy published, key rotated or destroyed, …): who did what to what, by identifier,
     /// with the current trace and span when there is one.
     /// </summary>

@@ -37,6 +37,12 @@ namespace Informatiedeling.AccessLog.Records;
 /// u8  invited-until present (0 or 1), then only when 1: i64 invited until, UTC ticks
 /// u8  justification given (0 or 1)
 /// </code>
+/// Version 3 (written since each decision names what the engine decided in it, so that a replay can decide it again):
+/// u8 version (= 3), then every field of version 2 in the same order, then
+/// <code>
+/// str basis                       "purpose", "figures", "standing" or "action:…" (<see cref="DecisionBasis"/>); none
+///                                 for a record that is not the engine's decision
+/// </code>
 /// <c>str</c> is a u32 length and UTF-8 bytes, with length 0xFFFFFFFF for "none"; <c>bin</c> a u32 length and
 /// bytes; <c>lst</c> a u16 count of <c>str</c>, sorted ordinally without duplicates. The seq sits at the same
 /// place in every version. Decoding is strict: one byte sequence per record, no bytes after the last field.
@@ -44,10 +50,16 @@ namespace Informatiedeling.AccessLog.Records;
 public static class AccessRecordEncoding
 {
     /// <summary>The version <see cref="Encode(long, DateTimeOffset, AccessRecord)"/> writes.</summary>
-    public const byte Version = 2;
+    public const byte Version = Version3;
 
     /// <summary>The first version, without the decision's case inputs (step, status, invitation, justification given).</summary>
     public const byte Version1 = 1;
+
+    /// <summary>Version 1 and the decision's case inputs (step, status, invitation, justification given), without its basis.</summary>
+    public const byte Version2 = 2;
+
+    /// <summary>Version 2 and the decision's basis (<see cref="AccessRecord.Basis"/>).</summary>
+    public const byte Version3 = 3;
 
     /// <summary>Where the seq sits in every leaf, of every version, so that verification can read it without decoding.</summary>
     public const int SeqOffset = 1;
@@ -57,7 +69,7 @@ public static class AccessRecordEncoding
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Whether <paramref name="version"/> is an encoding version this code reads and writes.</summary>
-    public static bool IsKnownVersion(byte version) => version is Version1 or Version;
+    public static bool IsKnownVersion(byte version) => version is Version1 or Version2 or Version3;
 
     /// <summary>The leaf of a new record, in the current <see cref="Version"/>.</summary>
     public static byte[] Encode(long seq, DateTimeOffset recordedAt, AccessRecord record) => Encode(Version, seq, recordedAt, record);
@@ -71,8 +83,8 @@ public static class AccessRecordEncoding
 
     /// <summary>The leaf of <paramref name="record"/> in <paramref name="version"/>.</summary>
     /// <exception cref="ArgumentException">
-    /// The version is unknown, or is <see cref="Version1"/> and the record carries a field version 1 cannot hold:
-    /// that field would be lost without a trace.
+    /// The version is unknown, or is older than a field the record carries (the case inputs of version 2, the basis of
+    /// version 3): that field would be lost without a trace.
     /// </exception>
     public static byte[] Encode(byte version, long seq, DateTimeOffset recordedAt, AccessRecord record)
     {
@@ -85,6 +97,11 @@ public static class AccessRecordEncoding
         if (version == Version1 && (record.Step is not null || record.CaseStatus is not null || record.InvitedUntil is not null || record.JustificationGiven))
         {
             throw new ArgumentException("Encoding version 1 holds no step, case status, invitation or justification given.", nameof(record));
+        }
+
+        if (version < Version3 && record.Basis is not null)
+        {
+            throw new ArgumentException($"Encoding version {version} holds no basis.", nameof(record));
         }
 
         if (record.CaseStatus is not (null or AccessRecord.OpenStatus or AccessRecord.ClosedStatus))
@@ -144,7 +161,7 @@ public static class AccessRecordEncoding
         w.I32(record.Justification?.KeyVersion ?? 0);
         w.Bin(record.Justification is { } j ? j.Ciphertext.Span : []);
         w.Str(record.Subject);
-        if (version >= 2)
+        if (version >= Version2)
         {
             w.Str(record.Step);
             w.Str(record.CaseStatus);
@@ -159,6 +176,11 @@ public static class AccessRecordEncoding
             }
 
             w.U8(record.JustificationGiven ? (byte)1 : (byte)0);
+        }
+
+        if (version >= Version3)
+        {
+            w.Str(record.Basis);
         }
 
         return w.ToArray();
@@ -185,7 +207,7 @@ public static class AccessRecordEncoding
         var version = r.U8();
         if (!IsKnownVersion(version))
         {
-            throw new FormatException($"The record is not of encoding version {Version1} or {Version}.");
+            throw new FormatException($"The record is not of encoding version {Version1}, {Version2} or {Version3}.");
         }
 
         var seq = r.I64();
@@ -231,7 +253,7 @@ public static class AccessRecordEncoding
             Justification = ciphertext.Length == 0 ? null : new SealedJustification(keyVersion, ciphertext.ToArray()),
             Subject = r.Str(),
         };
-        if (version >= 2)
+        if (version >= Version2)
         {
             record = record with
             {
@@ -242,6 +264,11 @@ public static class AccessRecordEncoding
                 InvitedUntil = r.U8() switch { 0 => null, 1 => r.Time(), _ => throw new FormatException("The invited-until presence is not 0 or 1.") },
                 JustificationGiven = r.U8() switch { 0 => false, 1 => true, _ => throw new FormatException("The justification-given flag is not 0 or 1.") },
             };
+        }
+
+        if (version >= Version3)
+        {
+            record = record with { Basis = r.Str() };
         }
 
         if (!r.AtEnd)
