@@ -60,7 +60,7 @@ internal static class PolicyEndpoints
 }
 
 /// <summary>Marks scheduled proposals activated once their moment has passed (the instances switch on their own, through <see cref="Policy.PolicySync"/>).</summary>
-internal sealed class ScheduledActivations(PolicyProposals proposals, Microsoft.Extensions.Options.IOptions<Policy.PolicyOptions> options, ILogger<ScheduledActivations> logger) : BackgroundService
+internal sealed partial class ScheduledActivations(PolicyProposals proposals, Microsoft.Extensions.Options.IOptions<Policy.PolicyOptions> options, ILogger<ScheduledActivations> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -73,8 +73,11 @@ internal sealed class ScheduledActivations(PolicyProposals proposals, Microsoft.
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning("Could not mark scheduled policy activations ({Error})", e.GetType().Name);
+                MarkFailed(logger, e.GetType().Name);
             }
         }
     }
+
+    [LoggerMessage(2006, LogLevel.Warning, "Could not mark scheduled policy activations ({Error}); they are in force all the same")]
+    private static partial void MarkFailed(ILogger logger, string error);
 }

@@ -33,7 +33,7 @@ public sealed class PolicyProposalRefusalTests
         var line = retention.Split('\n').ToList().FindIndex(l => l.Contains("category: exceptioneel", StringComparison.Ordinal)) + 1;
         return new()
         {
-            { "not YAML", "retention.yaml", "retention:\n  - { id: x, category: [unclosed\n", "retention.yaml", 2, "PL001" },
+            { "not YAML", "retention.yaml", "retention:\n  - { id: x, category: [unclosed\n", "retention.yaml", 3, "PL001" },
             { "an unknown key", "retention.yaml", retention.Replace("category: exceptioneel, days: 90", "categorie: exceptioneel, days: 90", StringComparison.Ordinal), "retention.yaml", line, "PL012" },
             { "beyond the convenant's bounds", "retention.yaml", retention.Replace("category: exceptioneel, days: 90", "category: exceptioneel, days: 120", StringComparison.Ordinal), "retention.yaml", line, "" },
             { "too deep", "purposes.yaml", deep, "purposes.yaml", 0, "PL006" },

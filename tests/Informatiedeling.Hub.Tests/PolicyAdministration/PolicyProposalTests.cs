@@ -117,7 +117,7 @@ public sealed class PolicyProposalTests
 
         // Every decision from now on names the new version.
         await hub.OkAsync("veilig-thuis", HttpMethod.Get, $"/cases/{pseudonym}/data?purpose=signalering-en-weging");
-        Assert.Equal(version, (await hub.LogAsync(r => r.Operation == "client-file.read")).Last().Record.PolicySetHash);
+        Assert.Equal(version, (await hub.LogAsync(r => r.Operation == "case.read")).Last().Record.PolicySetHash);
 
         // Each step in the access log, with the actor and the hashes, in order.
         var steps = (await hub.LogAsync(r => r.Operation?.StartsWith("policy.", StringComparison.Ordinal) == true, everyKind: true))

@@ -35,7 +35,7 @@ public sealed class PolicySwitchTests
         Assert.True(waited < TimeSpan.FromSeconds(3), $"the second instance switched after {waited}");
         var pseudonym = await second.NewCaseAsync();
         await second.OkAsync("veilig-thuis", HttpMethod.Get, $"/cases/{pseudonym}/data?purpose=signalering-en-weging");
-        Assert.Equal(version, (await second.LogAsync(r => r.Operation == "client-file.read")).Last().Record.PolicySetHash);
+        Assert.Equal(version, (await second.LogAsync(r => r.Operation == "case.read")).Last().Record.PolicySetHash);
 
         // At a set moment: scheduled a few seconds ahead, in force on both from then on, and not before.
         var proposed = await JsonOf(await AsAdmin(first, HttpMethod.Post, "/policy/proposals", new { title = "Terug", from = original }), HttpStatusCode.Created);

@@ -1,10 +1,16 @@
+using System.Text.Json.Serialization;
+
 namespace Informatiedeling.Policy.Administration;
 
 /// <summary>Whether a file is new, gone, or there in both with other text.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<FileChangeKind>))]
 public enum FileChangeKind
 {
+    [JsonStringEnumMemberName("added")]
     Added,
+    [JsonStringEnumMemberName("removed")]
     Removed,
+    [JsonStringEnumMemberName("changed")]
     Changed,
 }
 

@@ -1,15 +1,21 @@
+using System.Text.Json.Serialization;
+
 namespace Informatiedeling.Policy.Administration;
 
 /// <summary>Whether a change lets more through (more partners, longer retention, a fence removed), less, or neither.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ChangeDirection>))]
 public enum ChangeDirection
 {
     /// <summary>Someone may now receive, do or keep something they could not before.</summary>
+    [JsonStringEnumMemberName("widens")]
     Widens,
 
     /// <summary>Only takes away: nobody gains anything by it.</summary>
+    [JsonStringEnumMemberName("narrows")]
     Narrows,
 
     /// <summary>Changes nothing anyone may receive, do or keep: a renamed rule, another article, a field's type.</summary>
+    [JsonStringEnumMemberName("neutral")]
     Neutral,
 }
 
@@ -28,10 +34,14 @@ public sealed record AspectChange(
     string? After = null);
 
 /// <summary>Whether a rule is new, gone, or there in both sets with other contents.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RuleChangeKind>))]
 public enum RuleChangeKind
 {
+    [JsonStringEnumMemberName("added")]
     Added,
+    [JsonStringEnumMemberName("removed")]
     Removed,
+    [JsonStringEnumMemberName("changed")]
     Changed,
 }
 

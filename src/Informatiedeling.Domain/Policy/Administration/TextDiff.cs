@@ -1,13 +1,18 @@
+using System.Text.Json.Serialization;
 using DiffPlex;
 using DiffPlex.Chunkers;
 
 namespace Informatiedeling.Policy.Administration;
 
 /// <summary>Whether a line is in both texts, only in the newer one, or only in the older one.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DiffLineKind>))]
 public enum DiffLineKind
 {
+    [JsonStringEnumMemberName("unchanged")]
     Unchanged,
+    [JsonStringEnumMemberName("added")]
     Added,
+    [JsonStringEnumMemberName("removed")]
     Removed,
 }
 
