@@ -6,6 +6,7 @@ using Informatiedeling.Storage;
 using Informatiedeling.Storage.AccessLog;
 using Informatiedeling.Storage.Cases;
 using Informatiedeling.Storage.Keys;
+using Informatiedeling.Storage.Policy;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Informatiedeling.Cli.Database;
@@ -54,7 +55,8 @@ internal static class KeyCommands
         async Task<int> RotateCaseAsync(IServiceProvider services, ParseResult parse, CasePseudonym pseudonym, CancellationToken ct)
         {
             var folder = parse.GetValue(policies)?.FullName ?? Path.Combine(AppContext.BaseDirectory, "policies");
-            var loaded = PolicyLoader.LoadFiles(Path.Combine(folder, "..", "convenant", PolicyLoader.ConvenantFileName), folder);
+            var loaded = await services.GetRequiredService<PolicyVersionStore>().LoadInForceAsync(DateTimeOffset.UtcNow, ct)
+                ?? PolicyLoader.LoadFiles(Path.Combine(folder, "..", "convenant", PolicyLoader.ConvenantFileName), folder);
             if (!services.GetRequiredService<PolicyHolder>().TryReplace(loaded))
             {
                 await error.WriteLineAsync($"infodeel: the policy set is refused: {loaded.Errors[0]}");

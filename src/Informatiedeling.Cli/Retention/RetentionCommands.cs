@@ -6,6 +6,7 @@ using Informatiedeling.Policy;
 using Informatiedeling.Policy.Loading;
 using Informatiedeling.Storage;
 using Informatiedeling.Storage.AccessLog;
+using Informatiedeling.Storage.Policy;
 using Informatiedeling.Storage.Retention;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -32,7 +33,9 @@ internal static class RetentionCommands
             async services =>
             {
                 var (convenant, policies) = location.Resolve(parse);
-                var loaded = PolicyLoader.LoadFiles(convenant, policies);
+                // The version in force in the database, as every hub instance decides; the folder only for a database without one.
+                var loaded = await services.GetRequiredService<PolicyVersionStore>().LoadInForceAsync(DateTimeOffset.UtcNow, ct)
+                    ?? PolicyLoader.LoadFiles(convenant, policies);
                 if (!services.GetRequiredService<PolicyHolder>().TryReplace(loaded))
                 {
                     await error.WriteLineAsync($"infodeel: the policy set is refused: {loaded.Errors[0]}");

@@ -35,7 +35,7 @@ internal sealed partial class PolicyLoading(
         if (active is null)
         {
             shipped = LoadShipped();
-            var set = shipped.Set ?? throw Refused("the shipped policy set is refused", shipped.Errors);
+            var set = shipped.Set ?? throw Refused("the policy set is refused", shipped.Errors);
             await versions.StoreAsync(set, TestFiles.ToJson(TestFiles.Read(options.Value.Directory)), now, cancellationToken);
             try
             {
@@ -51,7 +51,8 @@ internal sealed partial class PolicyLoading(
             }
 
             active = await versions.ActivateAsync(set.ContentHash, null, now, now, "hub", "hub", onlyFirst: true, cancellationToken)
-                ?? await versions.InForceAsync(now, cancellationToken)
+                // Another instance seeded it a moment before (its clock a little ahead, perhaps): that one is the first.
+                ?? await versions.InForceAsync(DateTimeOffset.MaxValue, cancellationToken)
                 ?? throw new HubStartupException("no policy version is in force, and the first one could not be activated. Check the database.");
         }
 

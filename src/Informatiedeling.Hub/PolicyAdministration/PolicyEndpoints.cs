@@ -17,6 +17,7 @@ internal static class PolicyEndpoints
         var policy = app.MapGroup("/policy").RequireAuthorization().RequireRateLimiting(RateLimiting.PerUser).WithTags("Policy");
         policy.MapGet("/active", (HttpContext http, PolicyProposals proposals) => proposals.ActiveAsync(http.User, http.RequestAborted))
             .WithRoute(PolicyProposals.ActiveRoute, "GetActivePolicy")
+            .Produces(StatusCodes.Status401Unauthorized)
             .WithSummary("The policy version every instance decides under now (its content hash, which each decision records), and an activation scheduled after it.");
         policy.MapGet("/versions", (HttpContext http, PolicyProposals proposals) => proposals.VersionsAsync(http.User, http.RequestAborted))
             .WithRoute(PolicyProposals.VersionsRoute, "ListPolicyVersions")

@@ -21,6 +21,23 @@ public sealed class PolicyVersionStore(IDbContextFactory<HubDbContext> factory)
             .FirstOrDefaultAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The set in force at <paramref name="at"/>, loaded from its stored bundle, so that a command decides under the same
+    /// rules as the hub's instances; none for a database that never had a version (the shipped folder is its first).
+    /// </summary>
+    public async Task<Informatiedeling.Policy.Loading.PolicyLoadResult?> LoadInForceAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (await InForceAsync(at, cancellationToken) is not { } active)
+        {
+            return null;
+        }
+
+        var version = await VersionAsync(active.ContentHash, cancellationToken);
+        return version is null
+            ? new(null, [new PolicyDiagnostic(new("policy_versions", 1, 1), "PL091", $"the version {active.ContentHash[..12]} in force is not stored")])
+            : Informatiedeling.Policy.Loading.PolicyBundle.Load(version.Bundle);
+    }
+
     /// <summary>Every activation, newest first: the history of what was in force, and what is scheduled.</summary>
     public async Task<IReadOnlyList<PolicyActivationRow>> ActivationsAsync(CancellationToken cancellationToken)
     {

@@ -57,6 +57,9 @@ public sealed class PrivacyOfficerRouteTests
         ["POST /access-log/subject-report"] = new { fullName = "Iemand Anders", dateOfBirth = "1990-01-01" },
         ["POST /access-log/integrity/consistency"] = new { checkpoint = "informatiedeling.nl/toegangslog\n1\nAAAA\n" },
         ["POST /access-log/reviews/{seq}"] = new { disposition = "justified", note = "Toelichting" },
+        ["POST /policy/proposals/{id}/approval"] = new { revision = 1, acknowledgeWidening = true },
+        ["POST /policy/proposals/{id}/rejection"] = new { reason = "Toelichting" },
+        ["POST /policy/proposals/{id}/activation"] = new { revision = 1 },
     };
 
     [Fact]
@@ -95,4 +98,42 @@ public sealed class PrivacyOfficerRouteTests
                 return ($"{m} {pattern}", new HttpMethod(m), path, e.Metadata.GetMetadata<AccessRoute>()!);
             })),
     ];
+}
+
+/// <summary>
+/// The functional administrator's routes (proposing and revising a change of the sharing rules) refuse, and record, every
+/// caller without that function: an employee, the hub's privacy officer, a partner's own privacy officer.
+/// </summary>
+public sealed class FunctionalAdministratorRouteTests
+{
+    private static readonly Dictionary<string, object> Bodies = new(StringComparer.Ordinal)
+    {
+        ["POST /policy/proposals"] = new { title = "Voorstel", files = new Dictionary<string, string> { ["retention.yaml"] = "retention: []\n" } },
+        ["PUT /policy/proposals/{id}"] = new { title = "Voorstel" },
+    };
+
+    [Fact]
+    public async Task Every_route_marked_for_the_functional_administrator_alone_refuses_and_records_everyone_else()
+    {
+        await using var hub = await Cases.CaseHub.StartAsync("sqlite");
+        var marked = hub.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<AccessRoute>() is { FunctionalAdministrators: true, PrivacyOfficerOnly: false })
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (Name: $"{m} /{e.RoutePattern.RawText!.Trim('/')}", Method: new HttpMethod(m),
+                Path: System.Text.RegularExpressions.Regex.Replace("/" + e.RoutePattern.RawText!.Trim('/'), "{[^}]+}", "1"), Route: e.Metadata.GetMetadata<AccessRoute>()!)))
+            .ToList();
+        Assert.Equal(["POST /policy/proposals", "PUT /policy/proposals/{id}"], marked.Select(m => m.Name).Order(StringComparer.Ordinal));
+        foreach (var (name, method, path, route) in marked)
+        {
+            foreach (var function in new string?[] { null, PartnerClaims.PrivacyOfficer, PartnerClaims.PartnerPrivacyOfficer })
+            {
+                using var refused = await hub.SendAsAsync("zvh", "iemand", function, method, path, Bodies[name]);
+                Assert.True(refused.StatusCode == System.Net.HttpStatusCode.Forbidden, $"{name} as {function ?? "an employee"}: {(int)refused.StatusCode}");
+                Assert.Contains("functional administrator", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            var records = await hub.LogAsync(r => r.Operation == route.Operation);
+            Assert.Equal(3, records.Count);
+            Assert.All(records, r => Assert.Equal(Informatiedeling.AccessLog.Records.AccessDecision.Deny, r.Record.Decision));
+        }
+    }
 }
