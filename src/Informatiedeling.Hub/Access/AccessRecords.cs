@@ -9,7 +9,7 @@ namespace Informatiedeling.Hub.Access;
 /// <summary>
 /// What one request did, for the access log: the operation, the case (if any), the decision and the rule that
 /// governed it, the caller's role, what it concerned, by identifier only, never a field value, and the rest of what
-/// the decision was taken on.
+/// the decision was taken on, and what the engine decided in it (its basis; none when the record is not the engine's decision).
 /// </summary>
 internal sealed record AccessEvent(
     string Operation,
@@ -20,7 +20,8 @@ internal sealed record AccessEvent(
     string? Purpose = null,
     string? Subject = null,
     IReadOnlyList<string>? Categories = null,
-    CaseInputs? Inputs = null);
+    CaseInputs? Inputs = null,
+    string? Basis = null);
 
 /// <summary>
 /// The inputs of a decision beyond partner, role and purpose, so that it can be replayed: the case's step and status
@@ -115,6 +116,7 @@ internal static class AccessRecords
             CaseStatus = e.Inputs?.CaseStatus,
             InvitedUntil = e.Inputs?.InvitedUntil,
             JustificationGiven = e.Inputs?.JustificationGiven ?? false,
+            Basis = e.Basis,
         };
     }
 }
