@@ -155,7 +155,7 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
         {
             // A hidden case is recorded as it was found (its step and status are inputs of the decision); the caller learns nothing of it.
             await RecordAsync(onCase ?? access, AccessDecision.Deny, decision.Rule, cancellationToken, purpose: purpose, about: pseudonym,
-                categories: onCase is null ? categories : Requested(engine, decision, categories), basis: ReadBasis(onCase, decision));
+                categories: Requested(engine, decision, categories), basis: ReadBasis(onCase, decision));
             return new(null, null, new Refusal(Problems.CaseNotFound()));
         }
 
