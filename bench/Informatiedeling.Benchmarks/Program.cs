@@ -10,6 +10,8 @@ using Informatiedeling.Benchmarks.Http;
 // The case page against the API read of the same case, likewise: dotnet run -c Release --project bench/Informatiedeling.Benchmarks -- pages
 // The privacy officer's searches of a seeded access log, and the append with and without the search indexes, likewise:
 //   dotnet run -c Release --project bench/Informatiedeling.Benchmarks -- log-search [--records 100000,1000000] [--explain-above 100]
+// A million recorded decisions replayed from PostgreSQL under a proposed policy set, against reading them without deciding:
+//   dotnet run -c Release --project bench/Informatiedeling.Benchmarks -- policy-replay [--records 1000000]
 switch (args)
 {
     case ["accesslog"]:
@@ -24,6 +26,10 @@ switch (args)
         return LogSearchOptions(search) is var (sizes, explain)
             ? await Informatiedeling.Benchmarks.LogSearch.LogSearchLoad.RunAsync(Console.Out, sizes, explain)
             : Usage("usage: log-search [--records N[,N...]] [--explain-above MS]  (N: records in the seeded log, at least 1,000; default 1,000,000; the plan of a search slower than MS, default 100, is printed)");
+    case ["policy-replay"]:
+        return await Informatiedeling.Benchmarks.PolicyReplay.PolicyReplayLoad.RunAsync(Console.Out, Informatiedeling.Benchmarks.PolicyReplay.PolicyReplayLoad.DefaultRecords);
+    case ["policy-replay", "--records", var replayed] when int.TryParse(replayed.Replace("_", "", StringComparison.Ordinal), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1_000:
+        return await Informatiedeling.Benchmarks.PolicyReplay.PolicyReplayLoad.RunAsync(Console.Out, n);
     case ["retention"]:
         return await Informatiedeling.Benchmarks.Retention.RetentionPurgeLoad.RunAsync(Console.Out);
 }

@@ -9,7 +9,7 @@ namespace Informatiedeling.Hub.Access;
 /// <summary>
 /// What one request did, for the access log: the operation, the case (if any), the decision and the rule that
 /// governed it, the caller's role, what it concerned, by identifier only, never a field value, and the rest of what
-/// the decision was taken on.
+/// the decision was taken on, and what the engine decided in it (its basis; none when the record is not the engine's decision).
 /// </summary>
 internal sealed record AccessEvent(
     string Operation,
@@ -20,7 +20,8 @@ internal sealed record AccessEvent(
     string? Purpose = null,
     string? Subject = null,
     IReadOnlyList<string>? Categories = null,
-    CaseInputs? Inputs = null);
+    CaseInputs? Inputs = null,
+    string? Basis = null);
 
 /// <summary>
 /// The inputs of a decision beyond partner, role and purpose, so that it can be replayed: the case's step and status
@@ -90,9 +91,14 @@ internal static class AccessRecords
     public static AccessRecord LogRead(Caller caller, PolicyEngine engine, DateTimeOffset at, AccessEvent e) =>
         Common(AccessEventKind.LogRead, caller, engine, at, e);
 
-    /// <summary>A step in changing the sharing rules (<see cref="AccessEventKind.PolicyChange"/>): the proposal, revision and version hashes as subject.</summary>
-    public static AccessRecord PolicyChange(Caller caller, PolicyEngine engine, DateTimeOffset at, AccessEvent e) =>
-        Common(AccessEventKind.PolicyChange, caller, engine, at, e);
+    /// <summary>
+    /// A step in changing the sharing rules (<see cref="AccessEventKind.PolicyChange"/>), or a version activated
+    /// (<see cref="AccessEventKind.PolicyPublished"/>): the proposal, revision and version hashes as subject.
+    /// </summary>
+    public static AccessRecord PolicyChange(AccessEventKind kind, Caller caller, PolicyEngine engine, DateTimeOffset at, AccessEvent e) =>
+        kind is AccessEventKind.PolicyChange or AccessEventKind.PolicyPublished
+            ? Common(kind, caller, engine, at, e)
+            : throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a kind of policy record.");
 
     private static AccessRecord Common(AccessEventKind kind, Caller caller, PolicyEngine engine, DateTimeOffset at, AccessEvent e)
     {
@@ -122,6 +128,7 @@ internal static class AccessRecords
             CaseStatus = e.Inputs?.CaseStatus,
             InvitedUntil = e.Inputs?.InvitedUntil,
             JustificationGiven = e.Inputs?.JustificationGiven ?? false,
+            Basis = e.Basis,
         };
     }
 }

@@ -77,6 +77,12 @@ internal record Access
 
     /// <summary>Whether the request gave a justification (a read's emergency reason), as the engine counts one: recorded, never the text.</summary>
     public bool JustificationGiven { get; init; }
+
+    /// <summary>
+    /// What the engine decided to let the request through (<see cref="DecisionBasis"/>), set by the gate alone: recorded with
+    /// the permit and a release, never with an error, a conflict or a later refusal.
+    /// </summary>
+    public string? Basis { get; init; }
 }
 
 /// <summary>A request on a case let through the gate: the case as it stood and the caller's standing on it.</summary>

@@ -104,12 +104,11 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
     /// <summary>An action on no case yet (taking in a report): decided in <paramref name="step"/> of an open case, without a role.</summary>
     public async Task<Entry<Access, Refusal>> EnterNewCaseAsync(ClaimsPrincipal user, AccessRoute route, string step, CancellationToken cancellationToken)
     {
-        var access = Enter(user, route) with { NewCaseStep = step };
-        StepId.TryParse(step, out var stepId);
-        var decision = access.Engine.DecideAction(access.Caller.PartnerId, null, stepId, CaseStatus.Open, route.Action!, access.Now, null);
+        var access = Enter(user, route) with { NewCaseStep = step, Basis = DecisionBasis.Action(route.Action!, newCase: true) };
+        var decision = CaseDecisions.OnNewCase(access.Engine, access.Caller.PartnerId, step, route.Action!, access.Now);
         if (!decision.Permitted)
         {
-            await RecordAsync(access, AccessDecision.Deny, decision.Rule, cancellationToken);
+            await RecordAsync(access, AccessDecision.Deny, decision.Rule, cancellationToken, basis: access.Basis);
             return new(null, new Refusal(Problems.Forbidden(route.RefusedTitle, decision.Describe(), decision.Rule), decision.Rule));
         }
 
@@ -130,31 +129,28 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
             return new(null, Problems.BadRequest("A purpose is required", ["monitoring figures are given under a declared purpose (convenant art. 3.1): add ?purpose=monitoring"]), null);
         }
 
-        var decision = DecisionInput.Decide(engine, access.Caller.Partner, null, null, "closed", purpose, [], access.Now, null, null);
+        var (permitted, rule, decision) = CaseDecisions.Figures(engine, access.Caller.Partner, purpose, access.Now);
         if (decision.UnknownKind != IdentifierKind.None)
         {
+            // The unknown identifier is not recorded (only what the convenant knows is), so this refusal cannot be decided again.
             await RecordAsync(access, AccessDecision.Deny, decision.Rule, cancellationToken);
             return new(null, null, new ForbiddenProblem(Problems.Forbidden("Request refused", decision.Describe(decision.Rule), decision.Rule)));
         }
 
         if (decision.Scope != ReleaseScope.Aggregate)
         {
-            var rule = engine.Vocabulary.Purposes.TryGetIndex(purpose, out var index) && engine.Set.Rules.Purposes.FirstOrDefault(r => r.Purpose == index) is { } purposeRule
-                ? new Explanation(purposeRule.Rule.Id, purposeRule.Rule.Article, DecisionReason.PurposeNotForPartner, $"purpose '{purpose}' does not give aggregated figures",
-                    $"het doel '{purpose}' geeft geen geaggregeerde cijfers")
-                : decision.Rule;
-            await RecordAsync(access, AccessDecision.Deny, rule, cancellationToken, purpose: purpose);
+            await RecordAsync(access, AccessDecision.Deny, rule, cancellationToken, purpose: purpose, basis: DecisionBasis.Figures);
             return new(null, null, new ForbiddenProblem(Problems.Forbidden(
                 "Not a purpose for aggregated figures", $"purpose '{purpose}' is for {decision.Scope.Name()} only, never for aggregated figures", rule)));
         }
 
-        if (!decision.ScopeReleased)
+        if (!permitted)
         {
-            await RecordAsync(access, AccessDecision.Deny, decision.Rule, cancellationToken, purpose: purpose);
-            return new(null, null, new ForbiddenProblem(Problems.Forbidden("Not allowed to receive monitoring figures", decision.Describe(decision.Rule), decision.Rule)));
+            await RecordAsync(access, AccessDecision.Deny, rule, cancellationToken, purpose: purpose, basis: DecisionBasis.Figures);
+            return new(null, null, new ForbiddenProblem(Problems.Forbidden("Not allowed to receive monitoring figures", decision.Describe(rule), rule)));
         }
 
-        return new(access with { Rule = decision.Rule, Purpose = purpose }, null, null);
+        return new(access with { Rule = rule, Purpose = purpose, Basis = DecisionBasis.Figures }, null, null);
     }
 
     /// <summary>Mere standing on a case (its summary): any role in its current step, I included; a shell partner only while invited.</summary>
@@ -189,12 +185,17 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
         var categories = question.Categories;
         var decision = Decide(engine, caller, found, purpose, categories, now, question.Justification);
         var onCase = found is (var state, var standing)
-            ? new CaseAccess { Caller = caller, Engine = engine, Now = now, Route = route, State = state, Standing = standing, Rule = decision.Rule, JustificationGiven = access.JustificationGiven }
+            ? new CaseAccess
+            {
+                Caller = caller, Engine = engine, Now = now, Route = route, State = state, Standing = standing, Rule = decision.Rule, JustificationGiven = access.JustificationGiven,
+                Basis = DecisionBasis.Purpose,
+            }
             : null;
         if (onCase is null || decision.CaseHidden)
         {
             // A hidden case is recorded as it was found (its step and status are inputs of the decision); the caller learns nothing of it.
-            await RecordAsync(onCase ?? access, AccessDecision.Deny, decision.Rule, cancellationToken, purpose: purpose, categories: categories, about: pseudonym);
+            await RecordAsync(onCase ?? access, AccessDecision.Deny, decision.Rule, cancellationToken, purpose: purpose, about: pseudonym,
+                categories: Requested(engine, decision, categories), basis: ReadBasis(onCase, decision));
             return new(null, null, new Refusal(Problems.CaseNotFound()));
         }
 
@@ -217,6 +218,7 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
 
         if (decision.UnknownKind != IdentifierKind.None)
         {
+            // The unknown identifier is not recorded (only what the convenant knows is), so this refusal cannot be decided again.
             await RecordAsync(onCase, AccessDecision.Deny, decision.Rule, cancellationToken, categories: categories, purpose: purpose);
             return new(null, null, new Refusal(Problems.Forbidden("Request refused", decision.Describe(decision.Rule), decision.Rule), decision.Rule));
         }
@@ -224,20 +226,26 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
         return new(new CaseRead(onCase with { Rule = decision.Rule, Purpose = purpose }, decision, question.Fields, question.Justification), null, null);
     }
 
-    /// <summary>Records what the request did, on the access's case and in its role; when it is a permit, before the effect.</summary>
+    /// <summary>
+    /// Records what the request did, on the access's case and in its role; when it is a permit, before the effect. A
+    /// record that is the engine's decision names its <paramref name="basis"/> (a release carries the gate's,
+    /// <see cref="Access.Basis"/>) and is dated at the moment it was decided for, so that a replay decides it alike.
+    /// </summary>
     public Task RecordAsync(
         Access access, AccessDecision decision, Explanation? rule, CancellationToken cancellationToken,
-        string? subject = null, IReadOnlyList<string>? categories = null, string? purpose = null, CasePseudonym? about = null, Release? release = null)
+        string? subject = null, IReadOnlyList<string>? categories = null, string? purpose = null, CasePseudonym? about = null, Release? release = null,
+        string? basis = null)
     {
+        basis ??= release is null ? null : access.Basis;
         var e = new AccessEvent(
             access.Route.Operation, decision, about ?? (access as CaseAccess)?.State.Pseudonym, rule,
-            access.Role, purpose ?? access.Purpose, subject, categories, CaseInputs.Of(access));
-        var at = time.GetUtcNow();
+            access.Role, purpose ?? access.Purpose, subject, categories, CaseInputs.Of(access), basis);
+        var at = basis is null ? time.GetUtcNow() : access.Now;
         // A log read that is refused or malformed read nothing: it is recorded as an access decision, as a refusal by function is.
         var record = access.Route.Kind switch
         {
             AccessEventKind.LegalHold => AccessRecords.LegalHold(access.Caller, access.Engine, at, e),
-            AccessEventKind.PolicyChange => AccessRecords.PolicyChange(access.Caller, access.Engine, at, e),
+            AccessEventKind.PolicyChange or AccessEventKind.PolicyPublished => AccessRecords.PolicyChange(access.Route.Kind, access.Caller, access.Engine, at, e),
             AccessEventKind.LogRead when decision == AccessDecision.Permit => AccessRecords.LogRead(access.Caller, access.Engine, at, e),
             _ => AccessRecords.Decision(access.Caller, access.Engine, at, e, release),
         };
@@ -248,7 +256,7 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
 
     /// <summary>Records the permit under the rule that let the request through, before the effect.</summary>
     public Task PermitAsync(Access access, CancellationToken cancellationToken, string? subject = null, IReadOnlyList<string>? categories = null) =>
-        RecordAsync(access, AccessDecision.Permit, access.Rule, cancellationToken, subject, categories);
+        RecordAsync(access, AccessDecision.Permit, access.Rule, cancellationToken, subject, categories, basis: access.Basis);
 
     /// <summary>A request that passed the gate but is malformed: recorded as an error, answered 400, nothing changed.</summary>
     public async Task<BadRequestProblem> InvalidAsync(Access access, string title, IReadOnlyList<string> problems, CancellationToken cancellationToken)
@@ -314,51 +322,47 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
             standing = standing with { Role = StrongestShellRole(engine.Set) };
         }
 
-        var decision = Decide(engine, access, state, ref standing, route.Action);
-        var onCase = new CaseAccess { Caller = access.Caller, Engine = engine, Now = access.Now, Route = route, State = state, Standing = standing, Rule = decision.Rule };
+        var decision = CaseDecisions.OnCase(
+            engine, access.Caller.PartnerId, standing.Role, state.Step, state.Status, route.Action, access.Now, standing.InvitedUntil,
+            tryHeldRoles: route.Scope == StandingScope.CurrentStep, needsStanding: route.RequiresStanding, out var actedAs);
+        standing = standing with { Role = actedAs };
+        var basis = route.Action is null
+            ? DecisionBasis.Standing
+            : DecisionBasis.Action(route.Action, anyStep: route.Scope == StandingScope.AnyStep, needsStanding: route.RequiresStanding);
+        var onCase = new CaseAccess { Caller = access.Caller, Engine = engine, Now = access.Now, Route = route, State = state, Standing = standing, Rule = decision.Rule, Basis = basis };
         if (!decision.Permitted)
         {
-            await RecordAsync(onCase, AccessDecision.Deny, decision.Rule, cancellationToken);
+            // Without standing (of itself, or as the action also needs) the case is not there.
+            await RecordAsync(onCase, AccessDecision.Deny, decision.Rule, cancellationToken, basis: basis);
             return new(null, new Refusal(decision.CaseHidden ? Problems.CaseNotFound() : Problems.Forbidden(route.RefusedTitle, decision.Describe(), decision.Rule), decision.Rule));
-        }
-
-        if (route.RequiresStanding && route.Action is not null
-            && engine.DecideStanding(access.Caller.PartnerId, standing.Role, access.Now, standing.InvitedUntil) is { Permitted: false } without)
-        {
-            // The action needs no role of itself, but acting on this file does: without standing, the case is not there.
-            await RecordAsync(onCase, AccessDecision.Deny, without.Rule, cancellationToken);
-            return new(null, new Refusal(Problems.CaseNotFound(), without.Rule));
         }
 
         return new(onCase, null);
     }
 
-    private static ActionDecision Decide(PolicyEngine engine, Access access, CaseState state, ref CaseStanding standing, string? action)
+    /// <summary>The basis of a read's refusal: none when no case was found or the request named what the convenant does not know (it is not recorded).</summary>
+    private static string? ReadBasis(CaseAccess? onCase, Decision decision) =>
+        onCase is not null && decision.UnknownKind == IdentifierKind.None ? DecisionBasis.Purpose : null;
+
+    /// <summary>The categories a decision was asked for, by name (all of them when none were named), so that it can be decided again.</summary>
+    private static IReadOnlyList<string>? Requested(PolicyEngine engine, Decision decision, IReadOnlyList<string>? named)
     {
-        var partner = access.Caller.PartnerId;
-        if (action is null)
+        if (decision.UnknownKind != IdentifierKind.None)
         {
-            return engine.DecideStanding(partner, standing.Role, access.Now, standing.InvitedUntil);
+            return named;
         }
 
-        StepId.TryParse(state.Step, out var step);
-        var decision = engine.DecideAction(partner, standing.Role, step, state.Status, action, access.Now, standing.InvitedUntil);
-        if (!decision.Permitted && access.Route.Scope == StandingScope.CurrentStep && standing.Role is { } stored)
+        var names = engine.Vocabulary.Categories.Names;
+        var requested = new List<string>();
+        for (var c = 0; c < names.Length; c++)
         {
-            // A case stores one role per partner and step, the strongest of the default RASCI; where that default gives
-            // the partner a second role in the step (the reporting point is R and A in melding), the action may rest on it.
-            foreach (var other in HeldRoles(engine.Set, access.Caller.Partner, state.Step, stored))
+            if ((decision.Requested & (1UL << c)) != 0)
             {
-                var alternative = engine.DecideAction(partner, other, step, state.Status, action, access.Now, standing.InvitedUntil);
-                if (alternative.Permitted)
-                {
-                    standing = standing with { Role = other };
-                    return alternative;
-                }
+                requested.Add(names[c]);
             }
         }
 
-        return decision;
+        return requested;
     }
 
     private static Decision Decide(
@@ -366,19 +370,6 @@ internal sealed partial class Gate(PolicyHolder policy, CaseDirectory cases, IAc
         DateTimeOffset now, string? justification) =>
         DecisionInput.Decide(engine, caller.Partner, found?.Standing.Role?.Name(), found?.State.Step ?? engine.Vocabulary.Steps.Names[0],
             found?.State.Status == CaseStatus.Closed ? "closed" : "open", purpose, categories, now, found?.Standing.InvitedUntil, justification);
-
-    /// <summary>The default RASCI's other roles of the partner in the step, when the case still holds that default's role.</summary>
-    private static IEnumerable<Role> HeldRoles(PolicySet set, string partner, string step, Role stored)
-    {
-        var v = set.Vocabulary;
-        if (!v.Partners.TryGetIndex(partner, out var p) || !v.Steps.TryGetIndex(step, out var s)
-            || set.Rules.Rasci?.Steps.FirstOrDefault(x => x.Step == s) is not { } assignment || assignment.RoleOf(p) != stored)
-        {
-            return [];
-        }
-
-        return assignment.RolesOf(p).Where(r => r != stored);
-    }
 
     private static Role? StrongestShellRole(PolicySet set)
     {

@@ -72,7 +72,7 @@ internal sealed class CaseBroker(
         var categories = read.Values.Keys.Select(id => engine.Vocabulary.Categories.Names[engine.Set.FindField(id)!.Category]).Distinct(StringComparer.Ordinal).ToList();
 
         // Recorded before it happens: if the log cannot take it, nothing is written.
-        await gate.RecordAsync(access, AccessDecision.Permit, access.Rule, cancellationToken, categories: categories, about: pseudonym);
+        await gate.RecordAsync(access, AccessDecision.Permit, access.Rule, cancellationToken, categories: categories, about: pseudonym, basis: access.Basis);
         await files.CreateAsync(IntakeStep, person, read.Values, cancellationToken, pseudonym);
         await cases.AssignDefaultRolesAsync(pseudonym, engine.Set, cancellationToken);
         return TypedResults.Created($"/cases/{pseudonym.Value}", new IntakeResult(pseudonym.Value, Created: true));

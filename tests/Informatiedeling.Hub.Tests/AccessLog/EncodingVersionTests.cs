@@ -8,8 +8,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Informatiedeling.Hub.Tests.AccessLog;
 
 /// <summary>
-/// A log written before encoding version 2 goes on growing in version 2: its version-1 leaves stay as they are, and
-/// the log of both verifies, is countersigned, and reads back with each record in the version it was written in.
+/// A log written before encoding versions 2 and 3 goes on growing in version 3: its version-1 and version-2 leaves stay
+/// as they are, and the log of all three verifies, is countersigned, and reads back with each record in the version it
+/// was written in.
 /// </summary>
 public sealed class EncodingVersionTests
 {
@@ -17,7 +18,7 @@ public sealed class EncodingVersionTests
 
     [Theory]
     [MemberData(nameof(Engines))]
-    public async Task A_log_of_version_1_leaves_followed_by_version_2_leaves_verifies(string engine)
+    public async Task A_log_of_version_1_and_version_2_leaves_followed_by_version_3_leaves_verifies(string engine)
     {
         await using var hub = await AccessLogs.HubAsync(engine);
         var store = hub.Services.GetRequiredService<AccessLogStore>();
@@ -25,17 +26,26 @@ public sealed class EncodingVersionTests
         var old = Enumerable.Range(0, 3).Select(_ => AccessLogs.Decision()).ToList();
         await using (var db = await hub.OpenDatabaseAsync())
         {
-            await AppendVersion1Async(db, engine, await store.ReadHeadAsync(CancellationToken.None), old);
+            await AppendOldAsync(db, engine, await store.ReadHeadAsync(CancellationToken.None), old, AccessRecordEncoding.Version1);
         }
 
-        var current = AccessLogs.Decision() with { Step = "analyse", CaseStatus = AccessRecord.OpenStatus, InvitedUntil = DateTimeOffset.UtcNow.AddDays(7), JustificationGiven = true };
+        var middle = Enumerable.Range(0, 2).Select(_ => AccessLogs.Decision() with { Step = "weging", CaseStatus = AccessRecord.ClosedStatus }).ToList();
+        await using (var db = await hub.OpenDatabaseAsync())
+        {
+            await AppendOldAsync(db, engine, await store.ReadHeadAsync(CancellationToken.None), middle, AccessRecordEncoding.Version2);
+        }
+
+        var current = AccessLogs.Decision() with
+        {
+            Step = "analyse", CaseStatus = AccessRecord.OpenStatus, InvitedUntil = DateTimeOffset.UtcNow.AddDays(7), JustificationGiven = true, Basis = DecisionBasis.Purpose,
+        };
         var log = hub.Log();
-        Assert.Equal(start + 3, await log.AppendAsync(current, CancellationToken.None));
+        Assert.Equal(start + 5, await log.AppendAsync(current, CancellationToken.None));
         await log.AppendManyAsync(2);
 
         var verify = await hub.InfodeelAsync("verify");
         Assert.True(verify.ExitCode == 0, verify.Error);
-        Assert.Contains($"verified {start + 6} records", verify.Output, StringComparison.Ordinal);
+        Assert.Contains($"verified {start + 8} records", verify.Output, StringComparison.Ordinal);
         var checkpoint = await hub.InfodeelAsync("checkpoint");
         Assert.True(checkpoint.ExitCode == 0, checkpoint.Error);
         verify = await hub.InfodeelAsync("verify");
@@ -48,11 +58,15 @@ public sealed class EncodingVersionTests
             stored.Add(row);
             return true;
         }, CancellationToken.None);
-        Assert.Equal(start + 6, stored.Count);
+        Assert.Equal(start + 8, stored.Count);
         foreach (var row in stored)
         {
             var decoded = AccessRecordEncoding.Decode(row.Leaf);
-            Assert.Equal(row.Seq >= start && row.Seq < start + 3 ? AccessRecordEncoding.Version1 : AccessRecordEncoding.Version, decoded.EncodingVersion);
+            var expected = row.Seq < start ? decoded.EncodingVersion
+                : row.Seq < start + 3 ? AccessRecordEncoding.Version1
+                : row.Seq < start + 5 ? AccessRecordEncoding.Version2
+                : AccessRecordEncoding.Version3;
+            Assert.Equal(expected, decoded.EncodingVersion);
             Assert.Equal(row.Leaf, AccessRecordEncoding.Encode(decoded));
         }
 
@@ -61,19 +75,24 @@ public sealed class EncodingVersionTests
         Assert.Equal(AccessRecordEncoding.Version1, first.EncodingVersion);
         Assert.Equal(old[1].Id, first.Record.Id);
         Assert.Null(first.Record.Step);
+        var two = Assert.Single(await store.QueryAsync(new AccessLogQuery { Case = middle[0].Case }, CancellationToken.None));
+        Assert.Equal(AccessRecordEncoding.Version2, two.EncodingVersion);
+        Assert.Equal("weging", two.Record.Step);
+        Assert.Null(two.Record.Basis);
         var second = Assert.Single(await store.QueryAsync(new AccessLogQuery { Case = current.Case }, CancellationToken.None));
         Assert.Equal(AccessRecordEncoding.Version, second.EncodingVersion);
         Assert.Equal("analyse", second.Record.Step);
         Assert.Equal(AccessRecord.OpenStatus, second.Record.CaseStatus);
         Assert.Equal(current.InvitedUntil!.Value.UtcTicks, second.Record.InvitedUntil!.Value.UtcTicks);
         Assert.True(second.Record.JustificationGiven);
+        Assert.Equal(DecisionBasis.Purpose, second.Record.Basis);
     }
 
     /// <summary>
-    /// Appends <paramref name="records"/> as the hub did before version 2: the rows the store writes, with the leaf in
-    /// version 1, and the head moved over them, in one transaction.
+    /// Appends <paramref name="records"/> as the hub did before a later version: the rows the store writes, with the leaf
+    /// in <paramref name="version"/>, and the head moved over them, in one transaction.
     /// </summary>
-    private static async Task AppendVersion1Async(DbConnection db, string engine, LogHead head, IReadOnlyList<AccessRecord> records)
+    private static async Task AppendOldAsync(DbConnection db, string engine, LogHead head, IReadOnlyList<AccessRecord> records, byte version)
     {
         var recordedAt = DateTimeOffset.UtcNow;
         object at = engine == "sqlite" ? recordedAt.ToString("yyyy-MM-dd HH:mm:ss.fffffffzzz", CultureInfo.InvariantCulture) : recordedAt;
@@ -83,7 +102,7 @@ public sealed class EncodingVersionTests
         {
             var record = records[i];
             var seq = head.Size + i;
-            var leaf = AccessRecordEncoding.Encode(AccessRecordEncoding.Version1, seq, recordedAt, record);
+            var leaf = AccessRecordEncoding.Encode(version, seq, recordedAt, record);
             var hash = MerkleHash.LeafHash(leaf);
             accumulator.Append(hash);
             await using var insert = db.CreateCommand();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Serialization;
 using Informatiedeling.Cases;
 using Informatiedeling.Policy;
 
@@ -27,10 +28,15 @@ public enum AccessEventKind : byte
 /// <summary>The outcome of an access decision; <see cref="None"/> for administrative events.</summary>
 public enum AccessDecision : byte
 {
+    [JsonStringEnumMemberName("none")]
     None = 0,
+    [JsonStringEnumMemberName("permit")]
     Permit = 1,
+    [JsonStringEnumMemberName("partial")]
     Partial = 2,
+    [JsonStringEnumMemberName("deny")]
     Deny = 3,
+    [JsonStringEnumMemberName("error")]
     Error = 4,
 }
 

@@ -1,24 +1,71 @@
 using System.Text.Json;
+using Informatiedeling.Policy.Yaml;
 
 namespace Informatiedeling.Policy.Loading;
 
 /// <summary>
-/// A stored policy version's canonical bundle (<see cref="PolicySet.Bundle"/>) read back: its files, and the set
-/// they load to, with the same content hash as when it was stored.
+/// A policy set loaded back from its canonical bundle (<see cref="PolicySet.Bundle"/>, as the policy versions keep it):
+/// the <c>convenant.yaml</c> entry as the convenant, every other entry as a policy file. The same bundle gives the same
+/// set and so the same <see cref="PolicySet.ContentHash"/>.
 /// </summary>
 public static class PolicyBundle
 {
-    /// <summary>The files of <paramref name="bundle"/>, by file name, the convenant included as <see cref="PolicyLoader.ConvenantFileName"/>.</summary>
+    /// <summary>The set of <paramref name="bundle"/>; errors (no diagnostics of the set's own) when it is not a bundle.</summary>
+    public static PolicyLoadResult Load(string bundle)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        var position = new SourcePosition("bundle", 1, 1);
+        PolicySource? convenant = null;
+        var policies = new List<PolicySource>();
+        try
+        {
+            using var document = JsonDocument.Parse(bundle);
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("files", out var files) || files.ValueKind != JsonValueKind.Object)
+            {
+                return Failed(position, "the bundle has no object of files");
+            }
+
+            foreach (var file in files.EnumerateObject())
+            {
+                if (file.Value.ValueKind != JsonValueKind.String)
+                {
+                    return Failed(position, "a file of the bundle is not text");
+                }
+
+                var source = new PolicySource(file.Name, file.Value.GetString()!);
+                if (string.Equals(file.Name, PolicyLoader.ConvenantFileName, StringComparison.Ordinal))
+                {
+                    convenant = source;
+                }
+                else
+                {
+                    policies.Add(source);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return Failed(position, "the bundle is not JSON");
+        }
+
+        return convenant is null
+            ? Failed(position, $"the bundle holds no {PolicyLoader.ConvenantFileName}")
+            : PolicyLoader.Load(convenant, policies);
+    }
+
+    /// <summary>The files of <paramref name="bundle"/> by file name, the convenant included as <see cref="PolicyLoader.ConvenantFileName"/>.</summary>
     /// <exception cref="FormatException">The text is not a bundle.</exception>
     public static IReadOnlyDictionary<string, string> Files(string bundle)
     {
+        ArgumentNullException.ThrowIfNull(bundle);
         try
         {
             using var document = JsonDocument.Parse(bundle);
             var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
             foreach (var file in document.RootElement.GetProperty("files").EnumerateObject())
             {
-                files[file.Name] = file.Value.GetString() ?? throw new FormatException("A file of the bundle is not a string.");
+                files[file.Name] = file.Value.GetString() ?? throw new FormatException("A file of the bundle is not text.");
             }
 
             return files;
@@ -29,17 +76,10 @@ public static class PolicyBundle
         }
     }
 
-    /// <summary>Loads the set of <paramref name="bundle"/>: the convenant it holds and its policy files.</summary>
-    public static PolicyLoadResult Load(string bundle)
+    private static PolicyLoadResult Failed(SourcePosition position, string message)
     {
-        var files = Files(bundle);
-        if (!files.TryGetValue(PolicyLoader.ConvenantFileName, out var convenant))
-        {
-            throw new FormatException("The bundle holds no convenant.");
-        }
-
-        return PolicyLoader.Load(
-            new PolicySource(PolicyLoader.ConvenantFileName, convenant),
-            [.. files.Where(f => f.Key != PolicyLoader.ConvenantFileName).Select(f => new PolicySource(f.Key, f.Value))]);
+        var diagnostics = new PolicyDiagnostics();
+        diagnostics.Error(position, "PL095", message);
+        return new PolicyLoadResult(null, diagnostics.Errors);
     }
 }
