@@ -170,8 +170,10 @@ public sealed class HubDbContext(DbContextOptions<HubDbContext> options) : DbCon
             e.ToTable("policy_proposals");
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+            // Revision and status guard every change: an approval, a rejection, a revision and an activation made at the same
+            // moment cannot both succeed, and none acts on a revision or state it did not see.
             e.Property(x => x.Revision).HasColumnName("revision").IsConcurrencyToken();
-            e.Property(x => x.Status).HasColumnName("status").HasMaxLength(16);
+            e.Property(x => x.Status).HasColumnName("status").HasMaxLength(16).IsConcurrencyToken();
             e.Property(x => x.Title).HasColumnName("title").HasMaxLength(200);
             e.Property(x => x.AuthorPartner).HasColumnName("author_partner").HasMaxLength(64);
             e.Property(x => x.AuthorUser).HasColumnName("author_user").HasMaxLength(256);

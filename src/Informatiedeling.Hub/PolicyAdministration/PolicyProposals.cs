@@ -524,22 +524,52 @@ internal sealed class PolicyProposals(
         }
 
         var set = ProposedSet(row);
+        if (set.ContentHash != row.ContentHash)
+        {
+            // The hub's convenant changed since the proposal was validated: what would come into force is not what was approved.
+            return await ConflictAsync(access, subject, "The convenant changed",
+                "The proposal no longer gives the set that was approved under the hub's convenant; revise it so that it is validated and approved again.", cancellationToken);
+        }
+
         var files = JsonSerializer.Deserialize<Dictionary<string, string>>(row.Files, Json)!;
         await versions.StoreAsync(set, TestFiles.ToJson(files.Where(f => ProposalValidation.IsTest(f.Key)).ToDictionary()), access.Now, cancellationToken);
 
-        // The log holds the activation before any instance can decide under it.
-        await gate.RecordAsync(access, AccessDecision.Permit, null, cancellationToken,
-            subject: $"policy-set:{row.ContentHash};{subject};effective={effective.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}");
-        var activation = await versions.ActivateAsync(row.ContentHash, row.Id, effective, access.Now, access.Caller.Partner, access.Caller.User ?? "", onlyFirst: false, cancellationToken);
+        // The proposal is claimed first (a revision made meanwhile wins, and nothing is activated); then the log holds the
+        // activation before any instance can decide under it; if either fails the claim is given back.
+        row.Status = effective <= access.Now ? Status.Activated : Status.Scheduled;
+        row.EffectiveAt = effective.ToUnixTimeMilliseconds();
+        row.UpdatedAt = now;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return await ConflictAsync(access, subject, "The proposal changed", "A new revision came first; it needs its own approval.", cancellationToken);
+        }
+
+        PolicyActivationRow? activation = null;
+        try
+        {
+            await gate.RecordAsync(access, AccessDecision.Permit, null, cancellationToken,
+                subject: $"policy-set:{row.ContentHash};{subject};effective={effective.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}");
+            activation = await versions.ActivateAsync(row.ContentHash, row.Id, effective, access.Now, access.Caller.Partner, access.Caller.User ?? "", onlyFirst: false, cancellationToken);
+        }
+        finally
+        {
+            if (activation is null)
+            {
+                row.Status = Status.Approved;
+                row.EffectiveAt = null;
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+        }
+
         if (activation is null)
         {
             return await ConflictAsync(access, subject, "Another activation came first", "Open the versions again and revise the proposal if needed.", cancellationToken);
         }
 
-        row.Status = effective <= access.Now ? Status.Activated : Status.Scheduled;
-        row.EffectiveAt = effective.ToUnixTimeMilliseconds();
-        row.UpdatedAt = now;
-        await db.SaveChangesAsync(cancellationToken);
         if (row.Status == Status.Activated)
         {
             // This instance switches at once; the others within Policy:SyncInterval.
