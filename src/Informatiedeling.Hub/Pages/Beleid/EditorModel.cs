@@ -49,7 +49,16 @@ internal abstract class EditorModel(PolicyHolder policy) : Web.HubPageModel(poli
     public string? Anchor(ProposalProblem problem) => problem.File == FileName && problem.Line > 0 ? $"#regel-{problem.Line}" : null;
 
     /// <summary>The submitted text as lines, numbered from 1 as the loader counts them.</summary>
-    public IReadOnlyList<string> Lines => (Submitted ?? "").ReplaceLineEndings("\n").Split('\n');
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            var lines = (Submitted ?? "").ReplaceLineEndings("\n").Split('\n');
+
+            // A file that ends with a line break has no line after it.
+            return lines.Length > 1 && lines[^1].Length == 0 ? lines[..^1] : lines;
+        }
+    }
 
     /// <summary>Picks the file of the GET (<c>bestand</c>, or a new name in <c>nieuw</c>) and its text from <paramref name="files"/>.</summary>
     protected void Choose(IReadOnlyDictionary<string, string> files, string? chosen, string? newName)

@@ -21,6 +21,9 @@ internal sealed class IndexModel(PolicyHolder policy, PolicyProposals proposals)
 
     public Web.PageProblem? Problem { get; private set; }
 
+    /// <summary>Who acted, as the pages name them: the user and their organisation; the hub itself for the first version it loaded.</summary>
+    public string Who(Actor actor) => actor is { Partner: "hub", User: "hub" } ? "de hub (bij de eerste start)" : $"{actor.User}, {PartnerName(actor.Partner)}";
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         await LoadAsync(cancellationToken);

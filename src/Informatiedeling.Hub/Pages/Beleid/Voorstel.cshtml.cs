@@ -25,6 +25,9 @@ internal sealed class VoorstelModel(PolicyHolder policy, PolicyProposals proposa
 
     public Web.PageProblem? Problem { get; private set; }
 
+    /// <summary>Who acted, as the pages name them: the user and their organisation; the hub itself for the first version it loaded.</summary>
+    public string Who(Actor actor) => actor is { Partner: "hub", User: "hub" } ? "de hub (bij de eerste start)" : $"{actor.User}, {PartnerName(actor.Partner)}";
+
     /// <summary>Which form the problem answers, so that it is shown beside it.</summary>
     public string? ProblemForm { get; private set; }
 
