@@ -78,6 +78,15 @@ public sealed class PolicyPagesTests(DevelopmentHubFixture fixture) : IClassFixt
         Assert.Contains("Eerst toegestaan, nu geweigerd", fa.Text("#effect-cijfers"), StringComparison.Ordinal);
         await CheckAsync(fa, "effect");
 
+        // The author's editor of a new revision opens on the proposal's files (not submitted here).
+        fa.ClickAndWait("main a[href$='/bewerken']");
+        fa.Find("#bestand-kiezen option[value='retention.yaml']").Click();
+        fa.ClickAndWait("main form.choose button[type=submit]");
+        Assert.Equal(detail + "/bewerken", fa.Url.AbsolutePath);
+        Assert.Contains("category: exceptioneel, days: 60", Value(fa, "#tekst"), StringComparison.Ordinal);
+        Assert.Equal("Exceptioneel korter bewaren", Value(fa, "#titel"));
+        await CheckAsync(fa, "bewerken");
+
         // Another user, the hub's privacy officer, approves; a stale revision posted anyway is the broker's refusal, in Dutch.
         using var fg = Hub.SignInForDevelopment("zvh", "fg-hub", function: PartnerClaims.PrivacyOfficer);
         fg.WaitForPath("/");
@@ -114,6 +123,30 @@ public sealed class PolicyPagesTests(DevelopmentHubFixture fixture) : IClassFixt
         Assert.Single(fa.FindAll("main form[action*='handler=Terug']"));
         await CheckAsync(fa, "nieuwe-versie");
 
+        // Back to the earlier version: a proposal like any other, which widens (90 days again), so its approval says so.
+        fa.ClickAndWait("main form[action*='handler=Terug'] button");
+        Assert.Matches("^/beleid/voorstellen/[0-9]+$", fa.Url.AbsolutePath);
+        var rollback = fa.Url.AbsolutePath;
+        Assert.NotEqual(detail, rollback);
+        Assert.Equal(before, fa.Find("dl.facts dt:nth-of-type(8) + dd code.hash").GetAttribute("title"));
+        Assert.Contains("verruimt", fa.Text("section.rule-change h3"), StringComparison.Ordinal);
+        await CheckAsync(fa, "terug");
+
+        fg.Open(rollback);
+        fg.WaitForPath(rollback);
+        fg.ClickAndWait("form[action*='handler=Effect'] button");
+        var acknowledge = fg.Find("form[action*='handler=Goedkeuren'] input[type=checkbox][name=verruiming]");
+        Assert.Equal("true", acknowledge.GetAttribute("required"));
+        await CheckAsync(fg, "verruiming");
+        fg.Driver.ExecuteScript("document.querySelector(\"form[action*='handler=Goedkeuren'] input[name=verruiming]\").required = false");
+        fg.ClickAndWait("form[action*='handler=Goedkeuren'] button");
+        Assert.Contains("De verruiming is niet bevestigd", fg.Text(".refusal"), StringComparison.Ordinal);
+        Assert.Equal(400, fg.Document(rollback).Status);
+        fg.Find("form[action*='handler=Goedkeuren'] input[name=verruiming]").Click();
+        fg.ClickAndWait("form[action*='handler=Goedkeuren'] button");
+        Assert.Contains("Het voorstel is goedgekeurd.", fg.Text(".notice[role=status]"), StringComparison.Ordinal);
+        Assert.Contains("Verruiming bevestigd ja", fg.Text("#beslissing").ReplaceLineEndings(" "), StringComparison.Ordinal);
+
         foreach (var browser in new[] { fa, fg })
         {
             foreach (var value in new[] { "fb-1", "fg-hub", "exceptioneel" })
@@ -133,7 +166,7 @@ public sealed class PolicyPagesTests(DevelopmentHubFixture fixture) : IClassFixt
         Assert.Contains("Niet toegestaan", worker.Text(".refusal"), StringComparison.Ordinal);
         Assert.Equal(403, worker.Document("/beleid").Status);
         Assert.Empty(worker.FindAll("main table"));
-        await CheckAsync(worker, "geweigerd");
+        await CheckAsync(worker, "medewerker-geweigerd");
         worker.Open("/beleid/voorstellen/nieuw");
         Assert.Empty(worker.FindAll("#tekst"));
         Assert.Equal(403, worker.Document("/beleid/voorstellen/nieuw").Status);
