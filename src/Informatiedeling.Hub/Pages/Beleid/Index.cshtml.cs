@@ -75,6 +75,11 @@ internal sealed class IndexModel(PolicyHolder policy, PolicyProposals proposals)
         }
     }
 
+    /// <summary>The activation still to come, if any: the one <see cref="ActivePolicy.Scheduled"/> names.</summary>
+    public long? ScheduledSeq => Active?.Scheduled is { } next
+        ? Versions?.Activations.Where(a => a.ContentHash == next.ContentHash && a.EffectiveAt == next.At).Select(a => (long?)a.Seq).FirstOrDefault()
+        : null;
+
     /// <summary>The activations of a version, newest first.</summary>
     public IEnumerable<ActivationSummary> ActivationsOf(string hash) =>
         (Versions?.Activations ?? []).Where(a => a.ContentHash == hash).OrderByDescending(a => a.Seq);
