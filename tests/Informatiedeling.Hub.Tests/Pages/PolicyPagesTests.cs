@@ -147,6 +147,25 @@ public sealed class PolicyPagesTests(DevelopmentHubFixture fixture) : IClassFixt
         Assert.Contains("Het voorstel is goedgekeurd.", fg.Text(".notice[role=status]"), StringComparison.Ordinal);
         Assert.Contains("Verruiming bevestigd ja", fg.Text("#beslissing").ReplaceLineEndings(" "), StringComparison.Ordinal);
 
+        // Scheduled for a moment entered as Dutch time: the overview announces it, the proposal says from when.
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam");
+        var local = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow.AddDays(2), zone).ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        var instant = VoorstelModel.ToInstant(local)!.Value.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        fa.Open(rollback);
+        fa.WaitForPath(rollback);
+        fa.Find("input[name=moment][value=later]").Click();
+        SetValue(fa, "#tijdstip", local);
+        fa.ClickAndWait("form[action*='handler=InWerking'] button");
+        Assert.Contains("ingepland", fa.Text(".notice[role=status]"), StringComparison.Ordinal);
+        Assert.Equal("Gepland", fa.Text("dl.facts dd strong"));
+        Assert.Equal(instant, fa.Find("#beslissing dd:last-of-type time").GetAttribute("datetime"));
+        fa.Open("/beleid");
+        fa.WaitForPath("/beleid");
+        Assert.Contains("Gepland:", fa.Text("main .warning"), StringComparison.Ordinal);
+        Assert.Equal(version, fa.Find("#in-werking code.hash").GetAttribute("title"));
+        Assert.Contains("(gepland) door fb-1", fa.Text("#versies"), StringComparison.Ordinal);
+        await CheckAsync(fa, "gepland");
+
         foreach (var browser in new[] { fa, fg })
         {
             foreach (var value in new[] { "fb-1", "fg-hub", "exceptioneel" })
