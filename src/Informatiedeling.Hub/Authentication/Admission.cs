@@ -40,6 +40,9 @@ internal static class Admission
     /// <summary>The prefix of the hub's own claims (<see cref="PartnerClaims"/>); a token carrying one is refused.</summary>
     public const string HubNamespace = "infodeel:";
 
+    /// <summary>The longest user id (a subject identifier) the hub admits; OpenID Connect's own limit for <c>sub</c> is 255 ASCII characters.</summary>
+    public const int MaxUserLength = 255;
+
     public static bool TryAdmit(
         SecurityToken token, string issuer, AuthenticationSetup.IssuerClaims claims, IReadOnlyCollection<string>? allowed, Vocabulary vocabulary,
         [NotNullWhen(true)] out AdmittedCaller? caller, [NotNullWhen(false)] out string? problem)
@@ -76,6 +79,13 @@ internal static class Admission
         if (string.IsNullOrEmpty(user) || string.IsNullOrEmpty(partner))
         {
             problem = "The token has no user or no partner claim.";
+            return false;
+        }
+
+        if (user.Length > MaxUserLength)
+        {
+            // A subject id, not a text: the log and the proposals keep it in full, never cut.
+            problem = $"The token's user claim is longer than {MaxUserLength} characters.";
             return false;
         }
 

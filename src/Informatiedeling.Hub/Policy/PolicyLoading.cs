@@ -30,7 +30,9 @@ internal sealed partial class PolicyLoading(
     public async Task LoadInitialAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var active = await versions.InForceAsync(now, cancellationToken);
+        var activations = await versions.ActivationsAsync(cancellationToken);
+        // Nothing in force yet at this instance's clock, on a database that has activations: the first one (never a scheduled later one).
+        var active = await versions.InForceAsync(now, cancellationToken) ?? activations.MinBy(a => a.Seq);
         PolicyLoadResult? shipped = null;
         if (active is null)
         {
@@ -50,9 +52,9 @@ internal sealed partial class PolicyLoading(
                 throw new HubStartupException("the access log cannot record the policy set coming into force; nothing is decided without it. Check the database.", e);
             }
 
-            active = await versions.ActivateAsync(set.ContentHash, null, now, now, "hub", "hub", onlyFirst: true, cancellationToken)
+            active = await versions.ActivateAsync(set.ContentHash, null, now, now, "hub", "hub", seq: 1, cancellationToken)
                 // Another instance seeded it a moment before (its clock a little ahead, perhaps): that one is the first.
-                ?? await versions.InForceAsync(DateTimeOffset.MaxValue, cancellationToken)
+                ?? (await versions.ActivationsAsync(cancellationToken)).MinBy(a => a.Seq)
                 ?? throw new HubStartupException("no policy version is in force, and the first one could not be activated. Check the database.");
         }
 
@@ -115,10 +117,7 @@ internal sealed partial class PolicyLoading(
             return new PolicyLoadResult(null, [new PolicyDiagnostic(new("policy_versions", 1, 1), "PL091", $"the version {contentHash[..12]} in force is not stored")]);
         }
 
-        var result = PolicyBundle.Load(version.Bundle);
-        return result.Set is { } set && set.ContentHash != contentHash
-            ? new PolicyLoadResult(null, [new PolicyDiagnostic(new("policy_versions", 1, 1), "PL092", $"the stored version {contentHash[..12]} loads to another hash ({set.ContentHash[..12]})")])
-            : result;
+        return PolicyVersionStore.Loaded(PolicyBundle.Load(version.Bundle), contentHash);
     }
 
     private PolicyLoadResult LoadShipped() => PolicyLoader.LoadFiles(options.Value.Convenant, options.Value.Directory);

@@ -51,8 +51,8 @@ internal sealed class PolicyProposals(
     public const int MaxTitleLength = 200;
     public const int MaxReasonLength = 2000;
 
-    /// <summary>The furthest ahead an activation may be set.</summary>
-    public static readonly TimeSpan MaxScheduleAhead = TimeSpan.FromDays(366);
+    /// <summary>The furthest ahead an activation may be set: a scheduled activation blocks every other until it takes effect.</summary>
+    public static readonly TimeSpan MaxScheduleAhead = TimeSpan.FromDays(92);
 
     internal static class Status
     {
@@ -174,8 +174,9 @@ internal sealed class PolicyProposals(
 
         var set = validated.Set!;
         var baseSet = await sets.SetAsync(baseHash, cancellationToken);
-        if (set.ContentHash == baseHash && SameTests(files, start))
+        if (set.ContentHash == baseHash)
         {
+            // Tests alone are no new version: they are kept with the rules they test, and these rules are in force.
             await gate.RecordAsync(access, AccessDecision.Error, null, cancellationToken, subject: Subject("new", 0, set.ContentHash, baseHash));
             return Problems.BadRequest("The proposal changes nothing", "The files are those of the version in force.");
         }
@@ -231,7 +232,7 @@ internal sealed class PolicyProposals(
         var row = await FindAsync(db, id, cancellationToken);
         if (row is null)
         {
-            return await MissingAsync(access, "Proposal not found", "There is no proposal with this number.", $"proposal={Printable(id)}", cancellationToken);
+            return await MissingAsync(access, "Proposal not found", "There is no proposal with this number.", ProposalSubject(id), cancellationToken);
         }
 
         var subject = Subject(row.Id, row.Revision, row.ContentHash, row.BaseHash);
@@ -304,7 +305,7 @@ internal sealed class PolicyProposals(
         var row = await FindAsync(db, id, cancellationToken);
         if (row is null)
         {
-            return await MissingAsync(access, "Proposal not found", "There is no proposal with this number.", $"proposal={Printable(id)}", cancellationToken);
+            return await MissingAsync(access, "Proposal not found", "There is no proposal with this number.", ProposalSubject(id), cancellationToken);
         }
 
         var subject = Subject(row.Id, row.Revision, row.ContentHash, row.BaseHash);
@@ -351,7 +352,7 @@ internal sealed class PolicyProposals(
         var row = await FindAsync(db, id, cancellationToken);
         if (row is null)
         {
-            return await MissingAsync(access, "Proposal not found", "There is no proposal with this number.", $"proposal={Printable(id)}", cancellationToken);
+            return await MissingAsync(access, "Proposal not found", "There is no proposal with this number.", ProposalSubject(id), cancellationToken);
         }
 
         var subject = Subject(row.Id, row.Revision, row.ContentHash, row.BaseHash);
@@ -424,7 +425,7 @@ internal sealed class PolicyProposals(
         var row = await FindAsync(db, id, cancellationToken);
         if (row is null)
         {
-            return await MissingAsync(access, "Proposal not found", "There is no proposal with this number.", $"proposal={Printable(id)}", cancellationToken);
+            return await MissingAsync(access, "Proposal not found", "There is no proposal with this number.", ProposalSubject(id), cancellationToken);
         }
 
         var subject = Subject(row.Id, row.Revision, row.ContentHash, row.BaseHash);
@@ -482,7 +483,7 @@ internal sealed class PolicyProposals(
             }
             else if (effective <= access.Now || effective > access.Now + MaxScheduleAhead)
             {
-                problems.Add("'at' must lie in the future, at most a year ahead");
+                problems.Add("'at' must lie in the future, at most 92 days ahead");
             }
         }
 
@@ -495,7 +496,7 @@ internal sealed class PolicyProposals(
         var row = await FindAsync(db, id, cancellationToken);
         if (row is null)
         {
-            return await MissingAsync(access, "Proposal not found", "There is no proposal with this number.", $"proposal={Printable(id)}", cancellationToken);
+            return await MissingAsync(access, "Proposal not found", "There is no proposal with this number.", ProposalSubject(id), cancellationToken);
         }
 
         var subject = Subject(row.Id, row.Revision, row.ContentHash, row.BaseHash);
@@ -510,7 +511,12 @@ internal sealed class PolicyProposals(
             return await ConflictAsync(access, subject, "The proposal changed", $"The approved revision is {row.Revision}.", cancellationToken);
         }
 
-        var inForce = await versions.InForceAsync(access.Now, cancellationToken);
+        // What the checks below see is the activations up to this number; the new one gets the next, and is refused if
+        // another activation took that number meanwhile (the checks would then be stale).
+        var known = await versions.ActivationsAsync(cancellationToken);
+        var next = (known.Count == 0 ? 0 : known.Max(a => a.Seq)) + 1;
+        var nowMs = access.Now.ToUnixTimeMilliseconds();
+        var inForce = known.Where(a => a.EffectiveAt <= nowMs).OrderByDescending(a => a.EffectiveAt).ThenByDescending(a => a.Seq).FirstOrDefault();
         if (inForce?.ContentHash != row.BaseHash)
         {
             return await ConflictAsync(access, subject, "Other rules are in force",
@@ -518,7 +524,7 @@ internal sealed class PolicyProposals(
         }
 
         var now = access.Now.ToUnixTimeMilliseconds();
-        if ((await versions.ActivationsAsync(cancellationToken)).Any(a => a.EffectiveAt > now))
+        if (known.Any(a => a.EffectiveAt > now))
         {
             return await ConflictAsync(access, subject, "Another activation is scheduled", "Wait until it takes effect, or have it rolled back by a proposal after it.", cancellationToken);
         }
@@ -553,7 +559,7 @@ internal sealed class PolicyProposals(
         {
             await gate.RecordAsync(access, AccessDecision.Permit, null, cancellationToken,
                 subject: $"policy-set:{row.ContentHash};{subject};effective={effective.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}");
-            activation = await versions.ActivateAsync(row.ContentHash, row.Id, effective, access.Now, access.Caller.Partner, access.Caller.User ?? "", onlyFirst: false, cancellationToken);
+            activation = await versions.ActivateAsync(row.ContentHash, row.Id, effective, access.Now, access.Caller.Partner, access.Caller.User ?? "", next, cancellationToken);
         }
         finally
         {
@@ -697,13 +703,6 @@ internal sealed class PolicyProposals(
         return files;
     }
 
-    private static bool SameTests(IReadOnlyDictionary<string, string> files, PolicyVersionRow version)
-    {
-        var tests = TestFiles.FromJson(version.Tests);
-        var proposed = files.Where(f => ProposalValidation.IsTest(f.Key)).ToList();
-        return proposed.Count == tests.Count && proposed.All(f => tests.TryGetValue(f.Key, out var t) && t == f.Value);
-    }
-
     private async Task<ProposalDetail> DetailAsync(PolicyProposalRow row, CancellationToken cancellationToken)
     {
         var files = JsonSerializer.Deserialize<Dictionary<string, string>>(row.Files, Json)!;
@@ -741,6 +740,10 @@ internal sealed class PolicyProposals(
 
     private static string Subject(object id, int revision, string version, string baseHash) =>
         string.Create(CultureInfo.InvariantCulture, $"proposal={id};revision={revision};version={version};base={baseHash}");
+
+    /// <summary>A proposal as a refused request names it in the log: its number, or "invalid" (never the text a caller put in the path).</summary>
+    private static string ProposalSubject(string id) =>
+        id.Length is > 0 and <= 19 && id.All(char.IsAsciiDigit) ? $"proposal={id}" : "proposal=invalid";
 
     private static string Printable(string text) => Problems.Printable(text);
 }

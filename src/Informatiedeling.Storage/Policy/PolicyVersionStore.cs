@@ -35,8 +35,14 @@ public sealed class PolicyVersionStore(IDbContextFactory<HubDbContext> factory)
         var version = await VersionAsync(active.ContentHash, cancellationToken);
         return version is null
             ? new(null, [new PolicyDiagnostic(new("policy_versions", 1, 1), "PL091", $"the version {active.ContentHash[..12]} in force is not stored")])
-            : Informatiedeling.Policy.Loading.PolicyBundle.Load(version.Bundle);
+            : Loaded(Informatiedeling.Policy.Loading.PolicyBundle.Load(version.Bundle), active.ContentHash);
     }
+
+    /// <summary>The set a bundle loaded to, only if it has the hash it was stored under.</summary>
+    public static Informatiedeling.Policy.Loading.PolicyLoadResult Loaded(Informatiedeling.Policy.Loading.PolicyLoadResult result, string contentHash) =>
+        result.Set is { } set && set.ContentHash != contentHash
+            ? new(null, [new PolicyDiagnostic(new("policy_versions", 1, 1), "PL092", $"the stored version {contentHash[..12]} loads to another hash ({set.ContentHash[..12]})")])
+            : result;
 
     /// <summary>Every activation, newest first: the history of what was in force, and what is scheduled.</summary>
     public async Task<IReadOnlyList<PolicyActivationRow>> ActivationsAsync(CancellationToken cancellationToken)
@@ -86,24 +92,17 @@ public sealed class PolicyVersionStore(IDbContextFactory<HubDbContext> factory)
     }
 
     /// <summary>
-    /// Adds the next activation, or, with <paramref name="onlyFirst"/>, the first one only if there is none yet (the
-    /// shipped set of an empty database). Returns the activation written, or none when another instance wrote the
-    /// first one (or the same next number) before.
+    /// Adds activation number <paramref name="seq"/>: the next after those its caller checked, so that it is refused when
+    /// another instance added one meanwhile. Returns the activation written, or none when that number was taken.
     /// </summary>
     public async Task<PolicyActivationRow?> ActivateAsync(
-        string contentHash, long? proposalId, DateTimeOffset effectiveAt, DateTimeOffset at, string actorPartner, string actorUser, bool onlyFirst,
+        string contentHash, long? proposalId, DateTimeOffset effectiveAt, DateTimeOffset at, string actorPartner, string actorUser, long seq,
         CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var last = await db.PolicyActivations.MaxAsync(a => (long?)a.Seq, cancellationToken) ?? 0;
-        if (onlyFirst && last > 0)
-        {
-            return null;
-        }
-
         var row = new PolicyActivationRow
         {
-            Seq = last + 1, ContentHash = contentHash, ProposalId = proposalId, EffectiveAt = effectiveAt.ToUnixTimeMilliseconds(),
+            Seq = seq, ContentHash = contentHash, ProposalId = proposalId, EffectiveAt = effectiveAt.ToUnixTimeMilliseconds(),
             RecordedAt = at.ToUnixTimeMilliseconds(), ActorPartner = actorPartner, ActorUser = actorUser,
         };
         db.PolicyActivations.Add(row);
