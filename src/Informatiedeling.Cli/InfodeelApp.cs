@@ -7,11 +7,15 @@ namespace Informatiedeling.Cli;
 /// <summary>The command tree. Input and output are passed in so that tests run it in-process.</summary>
 public static class InfodeelApp
 {
-    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error)
+    public static Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error) =>
+        RunAsync(args, input, output, error, Environment.GetEnvironmentVariable);
+
+    /// <summary>As <see cref="RunAsync(string[], TextReader, TextWriter, TextWriter)"/>, reading the token variables from <paramref name="environment"/>.</summary>
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, Func<string, string?> environment)
     {
         var root = new RootCommand("infodeel: operate the Informatiedeling hub (sharing rules, database).")
         {
-            PolicyCommands.Create(input, output, error),
+            PolicyCommands.Create(input, output, error, environment),
             DatabaseCommands.Create(output, error),
             KeyCommands.Create(output, error),
             AccessLog.LogCommands.Create(output, error),

@@ -5,10 +5,10 @@ using Informatiedeling.Policy.Testing;
 
 namespace Informatiedeling.Cli.Policy;
 
-/// <summary><c>infodeel policy lint | test | decide</c>.</summary>
+/// <summary><c>infodeel policy lint | test | decide | pull | push</c>.</summary>
 internal static class PolicyCommands
 {
-    public static Command Create(TextReader input, TextWriter output, TextWriter error)
+    public static Command Create(TextReader input, TextWriter output, TextWriter error, Func<string, string?> environment)
     {
         var location = new PolicyLocation();
 
@@ -72,7 +72,10 @@ internal static class PolicyCommands
             return await DecideLines.RunAsync(PolicyEngine.Compile(result.Set!), input, output, ct);
         });
 
-        return new Command("policy", "The sharing rules: lint, test, decide.") { lint, test, decide };
+        return new Command("policy", "The sharing rules: lint, test, decide; pull a version from the hub and push a folder back as a proposal.")
+        {
+            lint, test, decide, Hub.PolicyHubCommands.Pull(output, error, environment), Hub.PolicyHubCommands.Push(output, error, environment),
+        };
     }
 
     private static async Task<int> Refused(PolicyLoadResult result, TextWriter error)
