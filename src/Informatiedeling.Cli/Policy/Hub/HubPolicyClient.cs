@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Informatiedeling.Cli.Policy.Hub;
@@ -91,7 +90,8 @@ internal sealed class HubPolicyClient(Uri hub, string token) : IDisposable
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body, options: Json);
+            // Serialized at once, so that the request has a length: some proxies in front of a hub refuse chunked bodies.
+            request.Content = new StringContent(JsonSerializer.Serialize(body, Json), System.Text.Encoding.UTF8, "application/json");
         }
 
         HttpResponseMessage response;
