@@ -341,6 +341,31 @@ public sealed class PolicyPullAndPushTests(PolicyHubFixture fixture) : IClassFix
         Assert.False(Directory.Exists(folder));
     }
 
+    [Fact]
+    public async Task A_proposal_the_hub_refuses_prints_each_of_its_problems_as_file_line_and_column()
+    {
+        var active = await fixture.GetAsync("/policy/versions/active");
+        var refusal = JsonSerializer.Serialize(new
+        {
+            status = 400,
+            title = "The proposal does not validate",
+            problems = new[] { "retention.yaml:3:9: error PL031: too long", "tests/:1:1: error PT002: rule 'x' decides no test; add a test for it" },
+        });
+        await using var hub = FakeHub.Start(method => method == "GET" ? (HttpStatusCode.OK, active.GetRawText()) : (HttpStatusCode.BadRequest, refusal));
+        var folder = await PulledAsync();
+        var retention = Path.Combine(folder, "retention.yaml");
+        File.WriteAllText(retention, File.ReadAllText(retention).Replace("category: exceptioneel, days: 90", "category: exceptioneel, days: 45", StringComparison.Ordinal));
+
+        var result = await Push("--hub", hub.Address, "--title", "x", "--policies", folder);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(
+            "retention.yaml:3:9: error PL031: too long\ntests/:1:1: error PT002: rule 'x' decides no test; add a test for it\n" +
+            "policy push: the hub refused the proposal: The proposal does not validate\n",
+            result.Error);
+        Assert.DoesNotContain("proposal ", result.Output.Replace("lint: ok", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
     private Task<ProgramResult> Pull(params string[] args) =>
         WithTokenFile([.. args.Contains("--hub") ? [] : new[] { "--hub", HubUrl }, "--token-file", fixture.AdminTokenFile, .. args], "policy", "pull");
 
@@ -376,24 +401,26 @@ public sealed class PolicyPullAndPushTests(PolicyHubFixture fixture) : IClassFix
     }
 }
 
-/// <summary>A stand-in for a hub on a loopback port that answers every request with one status and body.</summary>
+/// <summary>A stand-in for a hub on a loopback port that answers each request by its method (GET, POST) with a status and body.</summary>
 internal sealed class FakeHub : IAsyncDisposable
 {
     private readonly TcpListener _listener;
     private readonly Task _serving;
     private readonly CancellationTokenSource _stop = new();
 
-    private FakeHub(HttpStatusCode status, string body)
+    private FakeHub(Func<string, (HttpStatusCode Status, string Body)> answer)
     {
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         Address = $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/";
-        _serving = ServeAsync(status, body, _stop.Token);
+        _serving = ServeAsync(answer, _stop.Token);
     }
 
     public string Address { get; }
 
-    public static FakeHub Start(HttpStatusCode status, string body) => new(status, body);
+    public static FakeHub Start(HttpStatusCode status, string body) => new(_ => (status, body));
+
+    public static FakeHub Start(Func<string, (HttpStatusCode Status, string Body)> answer) => new(answer);
 
     public async ValueTask DisposeAsync()
     {
@@ -411,15 +438,16 @@ internal sealed class FakeHub : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task ServeAsync(HttpStatusCode status, string body, CancellationToken cancellationToken)
+    private async Task ServeAsync(Func<string, (HttpStatusCode Status, string Body)> answer, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
             using var client = await _listener.AcceptTcpClientAsync(cancellationToken);
             var stream = client.GetStream();
-            var request = new StringBuilder();
+            var received = new List<byte>();
             var buffer = new byte[8192];
-            while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+            int headEnd;
+            while ((headEnd = HeadEnd(received)) < 0)
             {
                 var read = await stream.ReadAsync(buffer, cancellationToken);
                 if (read == 0)
@@ -427,14 +455,43 @@ internal sealed class FakeHub : IAsyncDisposable
                     break;
                 }
 
-                request.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                received.AddRange(buffer.AsSpan(0, read));
             }
 
-            // A body the client sent is not read: the answer closes the connection.
+            // The client's body is read to its end, so that the answer does not cut off a request still being sent.
+            var head = Encoding.ASCII.GetString([.. received[..Math.Max(headEnd, 0)]]);
+            var length = head.Split("\r\n").Where(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+                .Select(l => int.Parse(l["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+            var bodyReceived = received.Count - headEnd - 4;
+            while (headEnd >= 0 && bodyReceived < length)
+            {
+                var read = await stream.ReadAsync(buffer, cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                bodyReceived += read;
+            }
+
+            var (status, body) = answer(head.Split(' ')[0]);
             var content = Encoding.UTF8.GetBytes(body);
-            var head = $"HTTP/1.1 {(int)status} {status}\r\nContent-Type: {(body.StartsWith('<') ? "text/html" : "application/json")}\r\nContent-Length: {content.Length}\r\nConnection: close\r\n\r\n";
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(head), cancellationToken);
+            var answerHead = $"HTTP/1.1 {(int)status} {status}\r\nContent-Type: {(body.StartsWith('<') ? "text/html" : "application/json")}\r\nContent-Length: {content.Length}\r\nConnection: close\r\n\r\n";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(answerHead), cancellationToken);
             await stream.WriteAsync(content, cancellationToken);
         }
+    }
+
+    private static int HeadEnd(List<byte> received)
+    {
+        for (var i = 0; i + 3 < received.Count; i++)
+        {
+            if (received[i] == '\r' && received[i + 1] == '\n' && received[i + 2] == '\r' && received[i + 3] == '\n')
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }
