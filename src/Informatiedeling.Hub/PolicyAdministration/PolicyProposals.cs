@@ -279,13 +279,9 @@ internal sealed class PolicyProposals(
         await gate.RecordAsync(access, AccessDecision.Permit, null, cancellationToken,
             subject: Subject(row.Id, row.Revision, row.ContentHash, row.BaseHash) + (voided ? ";approval=void" : ""));
         await RecordValidatedAsync(access, row, cancellationToken);
-        try
+        if (await SavedAsync(db, access, subject, "The proposal changed meanwhile", "Another change of this proposal came first; open it again.", cancellationToken) is { } conflict)
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return await ConflictAsync(access, subject, "The proposal changed meanwhile", "Another change of this proposal came first; open it again.", cancellationToken);
+            return conflict;
         }
 
         return TypedResults.Ok(await DetailAsync(row, cancellationToken));
@@ -321,13 +317,9 @@ internal sealed class PolicyProposals(
             $";replayed={report.Replayed};trusted={(report.Trusted ? "yes" : "no")};permit-to-deny={report.Proposal.Total.PermitToDeny};deny-to-permit={report.Proposal.Total.DenyToPermit};categories-changed={report.Proposal.Total.CategoriesChanged}"));
         row.Impact = JsonSerializer.Serialize(report, Json);
         row.ImpactRevision = revision;
-        try
+        if (await SavedAsync(db, access, subject, "The proposal changed meanwhile", "A new revision came while the replay ran; replay it again.", cancellationToken) is { } conflict)
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return await ConflictAsync(access, subject, "The proposal changed meanwhile", "A new revision came while the replay ran; replay it again.", cancellationToken);
+            return conflict;
         }
 
         return TypedResults.Ok(await DetailAsync(row, cancellationToken));
@@ -392,13 +384,9 @@ internal sealed class PolicyProposals(
         row.DecidedAt = access.Now.ToUnixTimeMilliseconds();
         row.UpdatedAt = row.DecidedAt.Value;
         await gate.RecordAsync(access, AccessDecision.Permit, null, cancellationToken, subject: subject + (row.Widens ? ";widening=acknowledged" : ""));
-        try
+        if (await SavedAsync(db, access, subject, "The proposal changed", "A new revision came first; review it and approve that one.", cancellationToken) is { } conflict)
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return await ConflictAsync(access, subject, "The proposal changed", "A new revision came first; review it and approve that one.", cancellationToken);
+            return conflict;
         }
 
         return TypedResults.Ok(await DetailAsync(row, cancellationToken));
@@ -442,13 +430,9 @@ internal sealed class PolicyProposals(
         row.DecidedAt = access.Now.ToUnixTimeMilliseconds();
         row.UpdatedAt = row.DecidedAt.Value;
         await gate.RecordAsync(access, AccessDecision.Permit, null, cancellationToken, subject: subject);
-        try
+        if (await SavedAsync(db, access, subject, "The proposal changed", "A new revision came first; open it again.", cancellationToken) is { } conflict)
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return await ConflictAsync(access, subject, "The proposal changed", "A new revision came first; open it again.", cancellationToken);
+            return conflict;
         }
 
         return TypedResults.Ok(await DetailAsync(row, cancellationToken));
@@ -545,13 +529,9 @@ internal sealed class PolicyProposals(
         row.Status = effective <= access.Now ? Status.Activated : Status.Scheduled;
         row.EffectiveAt = effective.ToUnixTimeMilliseconds();
         row.UpdatedAt = now;
-        try
+        if (await SavedAsync(db, access, subject, "The proposal changed", "A new revision came first; it needs its own approval.", cancellationToken) is { } conflict)
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return await ConflictAsync(access, subject, "The proposal changed", "A new revision came first; it needs its own approval.", cancellationToken);
+            return conflict;
         }
 
         PolicyActivationRow? activation = null;
@@ -613,6 +593,20 @@ internal sealed class PolicyProposals(
         });
 
         static string Line(ProposalProblem p) => $"{p.File}:{p.Line}:{p.Column}: error {p.Code}: {p.Message}";
+    }
+
+    /// <summary>Saves the proposal's change; another change of it that came first (revision or status) is a 409, recorded, and nothing is saved.</summary>
+    private async Task<ConflictProblem?> SavedAsync(HubDbContext db, Access.Access access, string subject, string title, string detail, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return await ConflictAsync(access, subject, title, detail, cancellationToken);
+        }
     }
 
     private async Task<ConflictProblem> ConflictAsync(Access.Access access, string subject, string title, string detail, CancellationToken cancellationToken) =>
